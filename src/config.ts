@@ -1,0 +1,58 @@
+import { z } from 'zod';
+
+const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
+
+function isTimeZone(name: string): boolean {
+	try {
+		new Intl.DateTimeFormat('en-US', { timeZone: name });
+		return true;
+	} catch {
+		return false;
+	}
+}
+
+/** Every setting Paperboy reads from the environment. Types come from here. */
+export const ConfigSchema = z.object({
+	DISCORD_TOKEN: z.string().min(1, 'DISCORD_TOKEN is required to log in (see .env.example)').optional(),
+	DISCORD_APP_ID: z.string().regex(/^\d{17,20}$/, 'DISCORD_APP_ID must be the application id (a snowflake)').optional(),
+	DISCORD_API_BASE: z.url().default('https://discord.com/api'),
+	DIGEST_DIR: z.string().min(1).default('./data'),
+	LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+	STORE_URL: z
+		.string()
+		.regex(/^(sqlite|redis|rediss):\/\//, 'STORE_URL must start with sqlite:// or redis://')
+		.default('sqlite://./var/paperboy.sqlite'),
+	DEFAULT_TIMEZONE: z.string().refine(isTimeZone, 'DEFAULT_TIMEZONE must be an IANA time zone such as Asia/Seoul').default('UTC'),
+	CATCH_UP_DAYS: z.coerce.number().int().min(0).max(365).default(3),
+	SCAN_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
+	SHARD_IDS: z
+		.string()
+		.regex(/^\d+(,\d+)*$/, 'SHARD_IDS is a comma-separated list of shard numbers, e.g. 0,1')
+		.transform((s) => s.split(',').map(Number))
+		.optional(),
+	SHARD_COUNT: z.coerce.number().int().min(1).optional(),
+});
+
+export type Config = z.infer<typeof ConfigSchema>;
+
+export class ConfigError extends Error {
+	constructor(readonly problems: string[]) {
+		super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+		this.name = 'ConfigError';
+	}
+}
+
+/** Parses the environment once; lists every problem, never echoes a value (it may be a secret). */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+	// Empty strings in .env files mean "unset", not "set to nothing".
+	const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+	const result = ConfigSchema.safeParse(cleaned);
+	if (!result.success) {
+		throw new ConfigError(result.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`));
+	}
+	return result.data;
+}
+
+export function isValidTimeZone(name: string): boolean {
+	return isTimeZone(name);
+}
