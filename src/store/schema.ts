@@ -1,0 +1,98 @@
+import { z } from 'zod';
+import { isValidTimeZone } from '../config.ts';
+import { ArxivId, IsoDate } from '../digest/schema.ts';
+
+/** A Discord id. Digits only, which also keeps `:` (our key separator) out of store keys. */
+export const Snowflake = z.string().regex(/^\d{1,20}$/, 'not a Discord id');
+export type Snowflake = z.infer<typeof Snowflake>;
+
+/** Wall-clock time of day, 24-hour `HH:MM`. */
+export const TimeOfDay = z.string().regex(/^(?:[01]\d|2[0-3]):[0-5]\d$/, 'time must be HH:MM (00:00 to 23:59)');
+
+// Building an Intl formatter per record would dominate listing thousands of subscriptions.
+const knownZones = new Set<string>();
+export const TimeZone = z.string().refine((name) => {
+	if (knownZones.has(name)) return true;
+	if (!isValidTimeZone(name)) return false;
+	knownZones.add(name);
+	return true;
+}, 'not an IANA time zone');
+
+const Timestamp = z.iso.datetime({ offset: true });
+
+/** Why delivery to a channel stopped (403/404 from Discord); null while it runs. */
+export const Paused = z.object({
+	reason: z.string().min(1).max(500),
+	/** Discord's JSON error code (50001, 50013, 10003…) when there was one. */
+	code: z.number().int().nullable(),
+	at: Timestamp,
+});
+export type Paused = z.infer<typeof Paused>;
+
+/** One channel's daily digest subscription. At most one per (guild, channel). */
+export const Subscription = z.object({
+	guildId: Snowflake,
+	channelId: Snowflake,
+	time: TimeOfDay,
+	timezone: TimeZone,
+	minVotes: z.number().int().nonnegative().nullable(),
+	top: z.number().int().positive().nullable(),
+	mentionRoleId: Snowflake.nullable(),
+	thread: z.boolean(),
+	createdAt: Timestamp,
+	/** Digests dated on or before this day are never delivered: a new subscription starts with the next one. */
+	startAfterDate: IsoDate.nullable(),
+	lastDeliveredDate: IsoDate.nullable(),
+	paused: Paused.nullable(),
+	/** Set by the store on every write. */
+	updatedAt: Timestamp,
+});
+export type Subscription = z.infer<typeof Subscription>;
+
+/** What callers hand to `putSubscription`: the store stamps `updatedAt`. */
+export const SubscriptionDraft = Subscription.omit({ updatedAt: true }).extend({ updatedAt: Timestamp.optional() });
+export type SubscriptionDraft = z.infer<typeof SubscriptionDraft>;
+
+/** Fields `patchSubscription` may change; identity and creation time are fixed. */
+export type SubscriptionPatch = Partial<Omit<Subscription, 'guildId' | 'channelId' | 'createdAt' | 'updatedAt'>>;
+
+/** Per-guild list of subscribed channel ids, so a shard reads only its own guilds. */
+export const GuildIndex = z.object({
+	guildId: Snowflake,
+	channelIds: z.array(Snowflake),
+});
+export type GuildIndex = z.infer<typeof GuildIndex>;
+
+/** One message Discord accepted for a (channel, digest). */
+export const LedgerEntry = z.object({
+	messageId: Snowflake,
+	paperIds: z.array(ArxivId),
+	at: Timestamp,
+});
+export type LedgerEntry = z.infer<typeof LedgerEntry>;
+
+/** Everything posted to one channel for one digest date, keyed by the sender's message key. */
+export const LedgerRecord = z.object({
+	channelId: Snowflake,
+	date: IsoDate,
+	entries: z.record(z.string().min(1), LedgerEntry),
+});
+export type LedgerRecord = z.infer<typeof LedgerRecord>;
+
+export const ThreadRecord = z.object({
+	channelId: Snowflake,
+	date: IsoDate,
+	threadId: Snowflake,
+});
+export type ThreadRecord = z.infer<typeof ThreadRecord>;
+
+/** Store keys, below the namespace. Exported so tests can corrupt a known record through the backend. */
+export const storeKeys = {
+	subscription: (guildId: string, channelId: string) => `sub:${guildId}:${channelId}`,
+	guildIndex: (guildId: string) => `guild:${guildId}`,
+	guildIndexPrefix: 'guild:',
+	ledger: (channelId: string, date: string) => `ledger:${channelId}:${date}`,
+	thread: (channelId: string, date: string) => `thread:${channelId}:${date}`,
+	setting: (key: string) => `setting:${key}`,
+	lock: (key: string) => `lock:${key}`,
+} as const;

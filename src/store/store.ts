@@ -1,0 +1,452 @@
+import type { z } from 'zod';
+import { IsoDate } from '../digest/schema.ts';
+import { silentLogger, type Logger } from '../log.ts';
+import { CorruptEnvelope, newLockToken, openRedis, openSqlite, StoreConnectError, type Backend } from './backend.ts';
+import {
+	GuildIndex,
+	LedgerEntry,
+	LedgerRecord,
+	Snowflake,
+	storeKeys,
+	Subscription,
+	SubscriptionDraft,
+	ThreadRecord,
+	type SubscriptionPatch,
+} from './schema.ts';
+import { createKeyedSerial } from './serial.ts';
+
+export { StoreConnectError } from './backend.ts';
+
+export const DEFAULT_STORE_URL = 'sqlite://./var/paperboy.sqlite';
+export const DEFAULT_NAMESPACE = 'paperboy';
+/** Long enough to cover any catch-up window; the ledger is only read for recent digests. */
+export const DEFAULT_LEDGER_TTL_MS = 60 * 24 * 60 * 60 * 1000;
+// Bounds one MGET / one SQLite `IN (json_each)` so thousands of guilds do not become one huge request.
+const BATCH = 500;
+
+export interface StoreOptions {
+	logger?: Logger;
+	/** Key prefix; lets several bots (or test files) share one Redis. Letters, digits, `_ . -`. */
+	namespace?: string;
+	/** Lifetime of ledger and thread records. */
+	ledgerTtlMs?: number;
+	/** Redis only: how long the first connection may take before `openStore` rejects. */
+	connectTimeoutMs?: number;
+	now?: () => Date;
+}
+
+export interface DeliveredMessage {
+	messageId: string;
+	paperIds: string[];
+}
+
+export type LockResult<T> = { locked: true; value: T } | { locked: false };
+
+export interface Store {
+	readonly kind: 'sqlite' | 'redis';
+	readonly namespace: string;
+
+	/** One guild's subscriptions; commands pass the interaction's guild id, so a guild only sees its own. */
+	listSubscriptions(guildId: string): Promise<Subscription[]>;
+	/** Subscriptions of the given guilds (a shard passes its cached guild ids); all guilds when omitted. */
+	listAllSubscriptions(guildIds?: Iterable<string>): Promise<Subscription[]>;
+	getSubscription(guildId: string, channelId: string): Promise<Subscription | null>;
+	/** Creates or replaces; stamps `updatedAt`. Throws a ZodError for an invalid subscription. */
+	putSubscription(sub: SubscriptionDraft): Promise<Subscription>;
+	/** Null when there is no such subscription. Throws a ZodError when the result would be invalid. */
+	patchSubscription(guildId: string, channelId: string, patch: SubscriptionPatch): Promise<Subscription | null>;
+	deleteSubscription(guildId: string, channelId: string): Promise<boolean>;
+	/** Removes every subscription of a guild (the bot left it). Returns how many. */
+	deleteGuild(guildId: string): Promise<number>;
+
+	/** What was already posted to a channel for one digest, by message key: one read. */
+	getLedger(channelId: string, date: string): Promise<Map<string, LedgerEntry>>;
+	deliveredKeys(channelId: string, date: string): Promise<Set<string>>;
+	deliveredPaperIds(channelId: string, date: string): Promise<Set<string>>;
+	isDelivered(channelId: string, date: string, messageKey: string): Promise<boolean>;
+	/** Records a message Discord accepted. False (and the first record kept) when that key was already recorded. */
+	recordDelivered(channelId: string, date: string, messageKey: string, message: DeliveredMessage): Promise<boolean>;
+	getThread(channelId: string, date: string): Promise<string | null>;
+	setThread(channelId: string, date: string, threadId: string): Promise<void>;
+
+	/** Undefined when unset or corrupt (a corrupt value is logged). */
+	getSetting<T>(key: string, schema: z.ZodType<T>): Promise<T | undefined>;
+	setSetting(key: string, value: unknown, opts?: { ttlMs?: number }): Promise<void>;
+	deleteSetting(key: string): Promise<boolean>;
+
+	/**
+	 * A lease: true when this instance now holds `key` for `ttlMs`. Exclusive across instances and
+	 * processes (Redis `SET NX PX`; SQLite one upsert in a side table of the same file).
+	 */
+	tryLock(key: string, ttlMs: number): Promise<boolean>;
+	/** Releases the lease if this instance still holds it. */
+	unlock(key: string): Promise<void>;
+	withLock<T>(key: string, ttlMs: number, fn: () => Promise<T>): Promise<LockResult<T>>;
+
+	/** Drops expired ledger/thread records now (SQLite has no native expiry). Returns how many. */
+	sweepExpired(): Promise<number>;
+	/** For tests and repair only: the exact stored text of a key, bypassing validation. */
+	readonly raw: { set(key: string, text: string): Promise<void>; get(key: string): Promise<string | undefined> };
+	close(): Promise<void>;
+}
+
+const NAMESPACE_RE = /^[A-Za-z0-9_.-]{1,64}$/;
+const RESERVED_NAMESPACES = new Set(['sub', 'guild', 'ledger', 'thread', 'setting', 'lock']);
+const SETTING_KEY_RE = /^[\w.:-]{1,100}$/;
+
+export async function openStore(url: string = DEFAULT_STORE_URL, opts: StoreOptions = {}): Promise<Store> {
+	const namespace = opts.namespace ?? DEFAULT_NAMESPACE;
+	// Keyv skips its prefix for keys that already start with `<namespace>:`, so a namespace may not look like a key.
+	if (!NAMESPACE_RE.test(namespace) || RESERVED_NAMESPACES.has(namespace)) {
+		throw new Error(`invalid store namespace "${namespace}": use letters, digits, _ . - (and not a key prefix)`);
+	}
+	const logger = (opts.logger ?? silentLogger).child({ module: 'store' });
+	let backend: Backend;
+	if (url.startsWith('sqlite://')) backend = await openSqlite(url, namespace, logger);
+	else if (/^rediss?:\/\//.test(url)) {
+		backend = await openRedis(url, namespace, logger, opts.connectTimeoutMs === undefined ? {} : { connectTimeoutMs: opts.connectTimeoutMs });
+	} else throw new StoreConnectError('STORE_URL must start with sqlite:// or redis://');
+	return createStore(backend, {
+		namespace,
+		logger,
+		ledgerTtlMs: opts.ledgerTtlMs ?? DEFAULT_LEDGER_TTL_MS,
+		now: opts.now ?? (() => new Date()),
+	});
+}
+
+function shortIssue(error: z.ZodError): string {
+	const issue = error.issues[0];
+	if (!issue) return 'invalid';
+	const path = issue.path.join('.');
+	const more = error.issues.length > 1 ? ` (+${error.issues.length - 1} more)` : '';
+	return `${path ? `${path}: ` : ''}${issue.message}${more}`;
+}
+
+function chunks<T>(items: readonly T[], size: number): T[][] {
+	const out: T[][] = [];
+	for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+	return out;
+}
+
+interface Ctx {
+	namespace: string;
+	logger: Logger;
+	ledgerTtlMs: number;
+	now: () => Date;
+}
+
+function createStore(backend: Backend, ctx: Ctx): Store {
+	const { keyv } = backend;
+	const { logger } = ctx;
+	const serial = createKeyedSerial();
+	const heldLocks = new Map<string, string>();
+	let closed: Promise<void> | undefined;
+
+	const corrupt = (key: string, problem: string) => logger.warn({ key, problem }, 'corrupt store record skipped');
+
+	/** Validates one stored value; null (and a warning) when it is corrupt. */
+	function check<T>(key: string, value: unknown, schema: z.ZodType<T>): T | null {
+		if (value === undefined || value === null) return null;
+		if (value instanceof CorruptEnvelope) {
+			corrupt(key, value.message);
+			return null;
+		}
+		const parsed = schema.safeParse(value);
+		if (!parsed.success) {
+			corrupt(key, shortIssue(parsed.error));
+			return null;
+		}
+		return parsed.data;
+	}
+
+	async function read<T>(key: string, schema: z.ZodType<T>): Promise<T | null> {
+		return check(key, await keyv.get(key), schema);
+	}
+
+	async function readMany<T>(keys: readonly string[], schema: z.ZodType<T>): Promise<Array<T | null>> {
+		const out: Array<T | null> = [];
+		for (const batch of chunks(keys, BATCH)) {
+			const values: unknown[] = await keyv.getMany(batch);
+			batch.forEach((key, i) => out.push(check(key, values[i], schema)));
+		}
+		return out;
+	}
+
+	async function write(key: string, value: unknown, ttlMs?: number): Promise<void> {
+		await keyv.set(key, value, ttlMs);
+	}
+
+	const id = (value: string, what: string) => {
+		const parsed = Snowflake.safeParse(value);
+		if (!parsed.success) throw new TypeError(`${what} must be a Discord id, got ${JSON.stringify(value).slice(0, 40)}`);
+		return parsed.data;
+	};
+	const day = (value: string) => {
+		if (!IsoDate.safeParse(value).success) throw new TypeError(`date must be YYYY-MM-DD, got ${JSON.stringify(value).slice(0, 40)}`);
+		return value;
+	};
+
+	/** A subscription whose stored ids disagree with its key is treated as corrupt: isolation must not hinge on record content. */
+	function subAt(key: string, guildId: string, channelId: string, sub: Subscription | null): Subscription | null {
+		if (sub && (sub.guildId !== guildId || sub.channelId !== channelId)) {
+			corrupt(key, 'guildId/channelId do not match the key');
+			return null;
+		}
+		return sub;
+	}
+
+	/** The guild's channel ids; rebuilt from a key scan if the index record is corrupt. */
+	async function channelIdsOf(guildId: string): Promise<string[]> {
+		const key = storeKeys.guildIndex(guildId);
+		const raw: unknown = await keyv.get(key);
+		if (raw === undefined || raw === null) return [];
+		const index = check(key, raw, GuildIndex);
+		if (index && index.guildId === guildId) return index.channelIds;
+		return scanChannelIds(guildId);
+	}
+
+	async function scanChannelIds(guildId: string): Promise<string[]> {
+		const prefix = storeKeys.subscription(guildId, '');
+		return (await backend.keysWithPrefix(prefix)).map((k) => k.slice(prefix.length));
+	}
+
+	async function writeIndex(guildId: string, channelIds: string[]): Promise<void> {
+		const key = storeKeys.guildIndex(guildId);
+		if (channelIds.length === 0) await keyv.delete(key);
+		else await write(key, { guildId, channelIds } satisfies GuildIndex);
+	}
+
+	async function subscriptionsOf(pairs: Array<[string, string]>): Promise<Subscription[]> {
+		const keys = pairs.map(([g, c]) => storeKeys.subscription(g, c));
+		const subs = await readMany(keys, Subscription);
+		const out: Subscription[] = [];
+		subs.forEach((sub, i) => {
+			const [g, c] = pairs[i] as [string, string];
+			const ok = subAt(keys[i] as string, g, c, sub);
+			if (ok) out.push(ok);
+		});
+		return out;
+	}
+
+	async function getLedger(channelId: string, date: string): Promise<Map<string, LedgerEntry>> {
+		const key = storeKeys.ledger(id(channelId, 'channelId'), day(date));
+		const record = await read(key, LedgerRecord);
+		if (!record) return new Map();
+		if (record.channelId !== channelId || record.date !== date) {
+			corrupt(key, 'channelId/date do not match the key');
+			return new Map();
+		}
+		return new Map(Object.entries(record.entries));
+	}
+
+	async function tryLock(key: string, ttlMs: number): Promise<boolean> {
+		if (!key) throw new TypeError('lock key must not be empty');
+		if (!Number.isInteger(ttlMs) || ttlMs <= 0) throw new TypeError('lock ttlMs must be a positive integer');
+		const token = heldLocks.get(key) ?? newLockToken();
+		const taken = await backend.acquire(storeKeys.lock(key), token, ttlMs);
+		if (taken) heldLocks.set(key, token);
+		return taken;
+	}
+
+	async function unlock(key: string): Promise<void> {
+		const token = heldLocks.get(key);
+		if (token === undefined) return;
+		heldLocks.delete(key);
+		await backend.release(storeKeys.lock(key), token);
+	}
+
+	return {
+		kind: backend.kind,
+		namespace: ctx.namespace,
+
+		async listSubscriptions(guildId) {
+			const g = id(guildId, 'guildId');
+			const channelIds = await channelIdsOf(g);
+			return subscriptionsOf(channelIds.map((c) => [g, c]));
+		},
+
+		async listAllSubscriptions(guildIds) {
+			let guilds: string[];
+			if (guildIds === undefined) {
+				const prefix = storeKeys.guildIndexPrefix;
+				guilds = (await backend.keysWithPrefix(prefix)).map((k) => k.slice(prefix.length));
+			} else {
+				guilds = [...new Set(guildIds)].map((g) => id(g, 'guildId'));
+			}
+			const pairs: Array<[string, string]> = [];
+			const indexKeys = guilds.map((g) => storeKeys.guildIndex(g));
+			const indexes = await readMany(indexKeys, GuildIndex);
+			for (const [i, guildId] of guilds.entries()) {
+				const index = indexes[i];
+				if (index && index.guildId === guildId) {
+					for (const c of index.channelIds) pairs.push([guildId, c]);
+				} else if (index === null && (await keyv.get(indexKeys[i] as string)) !== undefined) {
+					// Present but corrupt (already reported): fall back to the keys themselves.
+					for (const c of await scanChannelIds(guildId)) pairs.push([guildId, c]);
+				}
+			}
+			return subscriptionsOf(pairs);
+		},
+
+		async getSubscription(guildId, channelId) {
+			const g = id(guildId, 'guildId');
+			const c = id(channelId, 'channelId');
+			const key = storeKeys.subscription(g, c);
+			return subAt(key, g, c, await read(key, Subscription));
+		},
+
+		async putSubscription(draft) {
+			const sub = Subscription.parse({ ...SubscriptionDraft.parse(draft), updatedAt: ctx.now().toISOString() });
+			return serial(storeKeys.guildIndex(sub.guildId), async () => {
+				// Index first: a crash in between leaves an index entry without a record, which readers skip.
+				const channelIds = await channelIdsOf(sub.guildId);
+				if (!channelIds.includes(sub.channelId)) await writeIndex(sub.guildId, [...channelIds, sub.channelId]);
+				await write(storeKeys.subscription(sub.guildId, sub.channelId), sub);
+				return sub;
+			});
+		},
+
+		async patchSubscription(guildId, channelId, patch) {
+			const g = id(guildId, 'guildId');
+			const c = id(channelId, 'channelId');
+			return serial(storeKeys.guildIndex(g), async () => {
+				const key = storeKeys.subscription(g, c);
+				const current = subAt(key, g, c, await read(key, Subscription));
+				if (!current) return null;
+				const next = Subscription.parse({
+					...current,
+					...patch,
+					guildId: g,
+					channelId: c,
+					createdAt: current.createdAt,
+					updatedAt: ctx.now().toISOString(),
+				});
+				await write(key, next);
+				return next;
+			});
+		},
+
+		async deleteSubscription(guildId, channelId) {
+			const g = id(guildId, 'guildId');
+			const c = id(channelId, 'channelId');
+			return serial(storeKeys.guildIndex(g), async () => {
+				const existed = await keyv.delete(storeKeys.subscription(g, c));
+				const channelIds = await channelIdsOf(g);
+				const indexed = channelIds.includes(c);
+				if (indexed) await writeIndex(g, channelIds.filter((x) => x !== c));
+				return existed || indexed;
+			});
+		},
+
+		async deleteGuild(guildId) {
+			const g = id(guildId, 'guildId');
+			return serial(storeKeys.guildIndex(g), async () => {
+				const channelIds = new Set([...(await channelIdsOf(g)), ...(await scanChannelIds(g))]);
+				const keys = [...channelIds].map((c) => storeKeys.subscription(g, c));
+				const present = keys.length === 0 ? [] : await keyv.getMany(keys);
+				const count = present.filter((v) => v !== undefined && v !== null).length;
+				if (keys.length > 0) await keyv.deleteMany(keys);
+				await keyv.delete(storeKeys.guildIndex(g));
+				return count;
+			});
+		},
+
+		getLedger,
+
+		async deliveredKeys(channelId, date) {
+			return new Set((await getLedger(channelId, date)).keys());
+		},
+
+		async deliveredPaperIds(channelId, date) {
+			const ids = new Set<string>();
+			for (const entry of (await getLedger(channelId, date)).values()) for (const p of entry.paperIds) ids.add(p);
+			return ids;
+		},
+
+		async isDelivered(channelId, date, messageKey) {
+			return (await getLedger(channelId, date)).has(messageKey);
+		},
+
+		async recordDelivered(channelId, date, messageKey, message) {
+			const c = id(channelId, 'channelId');
+			const key = storeKeys.ledger(c, day(date));
+			if (!messageKey) throw new TypeError('messageKey must not be empty');
+			const entry = LedgerEntry.parse({ ...message, at: ctx.now().toISOString() });
+			return serial(key, async () => {
+				const entries = await getLedger(c, date);
+				if (entries.has(messageKey)) return false;
+				entries.set(messageKey, entry);
+				const record: LedgerRecord = { channelId: c, date, entries: Object.fromEntries(entries) };
+				await write(key, record, ctx.ledgerTtlMs);
+				return true;
+			});
+		},
+
+		async getThread(channelId, date) {
+			const key = storeKeys.thread(id(channelId, 'channelId'), day(date));
+			const record = await read(key, ThreadRecord);
+			if (record && (record.channelId !== channelId || record.date !== date)) {
+				corrupt(key, 'channelId/date do not match the key');
+				return null;
+			}
+			return record?.threadId ?? null;
+		},
+
+		async setThread(channelId, date, threadId) {
+			const record = ThreadRecord.parse({ channelId, date, threadId });
+			await write(storeKeys.thread(record.channelId, record.date), record, ctx.ledgerTtlMs);
+		},
+
+		async getSetting<T>(key: string, schema: z.ZodType<T>) {
+			const full = storeKeys.setting(settingKey(key));
+			return (await read(full, schema)) ?? undefined;
+		},
+
+		async setSetting(key, value, opts) {
+			if (value === undefined) throw new TypeError('setting value must not be undefined (use deleteSetting)');
+			await write(storeKeys.setting(settingKey(key)), value, opts?.ttlMs);
+		},
+
+		async deleteSetting(key) {
+			return keyv.delete(storeKeys.setting(settingKey(key)));
+		},
+
+		tryLock,
+		unlock,
+
+		async withLock<T>(key: string, ttlMs: number, fn: () => Promise<T>): Promise<LockResult<T>> {
+			if (!(await tryLock(key, ttlMs))) return { locked: false };
+			try {
+				return { locked: true, value: await fn() };
+			} finally {
+				await unlock(key);
+			}
+		},
+
+		async sweepExpired() {
+			let n = 0;
+			for (const prefix of ['ledger:', 'thread:', 'setting:']) n += await backend.sweepExpired(prefix);
+			return n;
+		},
+
+		raw: {
+			set: (key, text) => backend.rawSet(key, text),
+			get: (key) => backend.rawGet(key),
+		},
+
+		close() {
+			closed ??= (async () => {
+				for (const key of [...heldLocks.keys()]) {
+					await unlock(key).catch((error: unknown) => logger.warn({ key, err: error }, 'could not release lock on close'));
+				}
+				await backend.close();
+			})();
+			return closed;
+		},
+	};
+}
+
+function settingKey(key: string): string {
+	if (!SETTING_KEY_RE.test(key)) throw new TypeError(`setting key must match ${SETTING_KEY_RE}, got ${JSON.stringify(key).slice(0, 40)}`);
+	return key;
+}
