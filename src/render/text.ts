@@ -1,0 +1,161 @@
+/**
+ * Text that fits Discord's limits. Lengths are UTF-16 code units (what `length` counts and
+ * never fewer than Discord counts); cuts follow the text's structure — paragraphs, lines,
+ * sentences, words, then a hard cut on a grapheme boundary (STYLE.md §10), so a cut never
+ * lands inside a surrogate pair, a combining sequence or an emoji sequence.
+ */
+
+export const ELLIPSIS = '…';
+
+/** A cut that keeps less than this share of the room looks like data loss: go one level finer. */
+const MIN_KEEP_RATIO = 0.6;
+
+export function utf16Length(text: string): number {
+	return text.length;
+}
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/** Replaces lone surrogates with U+FFFD: Discord rejects bodies that are not valid UTF-8. */
+export function wellFormed(text: string): string {
+	return text.replace(LONE_SURROGATE, '\uFFFD');
+}
+
+function isHighSurrogate(code: number): boolean {
+	return code >= 0xd800 && code <= 0xdbff;
+}
+
+function isLowSurrogate(code: number): boolean {
+	return code >= 0xdc00 && code <= 0xdfff;
+}
+
+/** The largest index ≤ `index` that does not split a surrogate pair. */
+export function codePointFloor(text: string, index: number): number {
+	if (index <= 0) return 0;
+	if (index >= text.length) return text.length;
+	return isHighSurrogate(text.charCodeAt(index - 1)) && isLowSurrogate(text.charCodeAt(index)) ? index - 1 : index;
+}
+
+const graphemes = typeof Intl.Segmenter === 'function' ? new Intl.Segmenter(undefined, { granularity: 'grapheme' }) : null;
+
+/** The largest grapheme-cluster boundary ≤ `index` (0 when the first cluster is longer). */
+export function graphemeFloor(text: string, index: number): number {
+	if (index <= 0) return 0;
+	if (index >= text.length) return text.length;
+	if (!graphemes) return codePointFloor(text, index);
+	// A boundary depends only on what precedes it and the code point right after it, so
+	// segmenting the prefix up to one code point past `index` gives the same boundaries there
+	// as segmenting the whole text.
+	let last = 0;
+	for (const { index: start } of graphemes.segment(text.slice(0, index + 2))) {
+		if (start > index) break;
+		last = start;
+	}
+	return last;
+}
+
+type CutKind = 'paragraph' | 'line' | 'sentence' | 'word' | 'hard';
+
+interface Cut {
+	/** `text.slice(0, end)` is kept (before trimming trailing white space). */
+	end: number;
+	/** Where the rest starts once the separator is dropped. */
+	next: number;
+	kind: CutKind;
+}
+
+// Each pattern matches a separator; the cut falls at the match start (end of the kept text).
+const SEPARATORS: { kind: CutKind; pattern: RegExp }[] = [
+	{ kind: 'paragraph', pattern: /\n[^\S\n]*\n\s*/g },
+	{ kind: 'line', pattern: /\n\s*/g },
+	// Sentence end: terminal punctuation, optional closing quotes/brackets, then white space.
+	// The punctuation stays with the kept text, so the separator starts after it.
+	{ kind: 'sentence', pattern: /(?<=[.!?。！？][)"'”’\]]*)\s+/g },
+	{ kind: 'word', pattern: /\s+/g },
+];
+
+/**
+ * Where to cut `text` so that at most `limit` units are kept: the last separator of the
+ * coarsest level that still keeps at least `minKeep` units, else a hard cut on a grapheme
+ * boundary (a code point boundary if one cluster is longer than `limit`).
+ */
+function findCut(text: string, limit: number, minKeep: number): Cut {
+	// One unit past the limit, so a separator that starts exactly at the limit is seen.
+	const head = text.slice(0, limit + 1);
+	for (const { kind, pattern } of SEPARATORS) {
+		let last: RegExpExecArray | null = null;
+		for (const match of head.matchAll(pattern)) {
+			if (match.index > limit) break;
+			last = match;
+		}
+		// What a cut keeps only grows with its position: if the last separator keeps too
+		// little, every earlier one does too.
+		if (last && text.slice(0, last.index).trimEnd().length >= minKeep) {
+			return { end: last.index, next: last.index + last[0].length, kind };
+		}
+	}
+	let end = graphemeFloor(text, limit);
+	if (end === 0) end = codePointFloor(text, limit);
+	return { end, next: end, kind: 'hard' };
+}
+
+/**
+ * `text` cut to at most `max` UTF-16 units, at the coarsest structural boundary that keeps
+ * most of it, with an ellipsis (`…`, or ` …` after a whole sentence or paragraph).
+ */
+export function truncate(text: string, max: number): string {
+	if (text.length <= max) return text;
+	if (max < 1) return '';
+	if (max < 3) {
+		const end = codePointFloor(text, max - ELLIPSIS.length);
+		return text.slice(0, end) + ELLIPSIS;
+	}
+	// Two units of room for ` …`; a word or hard cut then leaves one unit unused.
+	const limit = max - 2;
+	const cut = findCut(text, limit, Math.max(1, Math.floor(limit * MIN_KEEP_RATIO)));
+	const kept = text.slice(0, cut.end).trimEnd();
+	if (!kept) return ELLIPSIS;
+	if (cut.kind === 'word' || cut.kind === 'hard') return kept + ELLIPSIS;
+	return `${kept} ${ELLIPSIS}`;
+}
+
+/**
+ * `text` split into chunks of at most `max` UTF-16 units each, at the coarsest structural
+ * boundary that fills most of each chunk. Separators at a cut are dropped, nothing else is.
+ */
+export function splitText(text: string, max: number): string[] {
+	if (max < 2) throw new RangeError(`splitText needs room for one code point, got max ${max}`);
+	const chunks: string[] = [];
+	let rest = text;
+	while (rest.length > max) {
+		const cut = findCut(rest, max, Math.max(1, Math.floor(max * MIN_KEEP_RATIO)));
+		const chunk = cut.kind === 'hard' ? rest.slice(0, cut.end) : rest.slice(0, cut.end).trimEnd();
+		if (chunk) chunks.push(chunk);
+		rest = rest.slice(cut.next);
+	}
+	if (rest.trim()) chunks.push(rest);
+	return chunks;
+}
+
+/**
+ * Escapes what would break a masked link or start formatting: `\ * _ ~ \` | [ ]`. Minimal on
+ * purpose — titles and names should read as written.
+ */
+export function escapeMarkdown(text: string): string {
+	return text.replace(/[\\*_~`|[\]]/g, '\\$&');
+}
+
+/** `truncate` then `escapeMarkdown`, still within `max` once the escapes are added. */
+export function truncateEscaped(text: string, max: number): string {
+	let room = max;
+	for (;;) {
+		const out = escapeMarkdown(truncate(text, room));
+		if (out.length <= max) return out;
+		room -= out.length - max;
+	}
+}
+
+/** Runs of white space (line breaks, tabs) as one space: for text that must stay on one line. */
+export function oneLine(text: string): string {
+	return text.replace(/\s+/g, ' ').trim();
+}
