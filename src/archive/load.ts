@@ -1,0 +1,155 @@
+import { readdir, readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { parseDigest } from '../digest/parse.ts';
+import { silentLogger, type Logger } from '../log.ts';
+import { Archive } from './archive.ts';
+
+const DIGEST_EXT = /\.(md|txt)$/i;
+
+/** Every `.md` and `.txt` file under `dir`, recursively, as sorted paths relative to `dir` (with `/`). */
+export async function listDigestFiles(dir: string): Promise<string[]> {
+	const out: string[] = [];
+	const walk = async (rel: string): Promise<void> => {
+		let entries;
+		try {
+			entries = await readdir(path.join(dir, rel), { withFileTypes: true });
+		} catch (err) {
+			if (rel === '') throw err;
+			return; // A folder removed while we walk is simply gone.
+		}
+		for (const e of entries) {
+			if (e.name.startsWith('.') || e.name === 'node_modules') continue;
+			const child = rel ? `${rel}/${e.name}` : e.name;
+			if (e.isDirectory()) await walk(child);
+			else if (e.isFile() && DIGEST_EXT.test(e.name)) out.push(child);
+		}
+	};
+	await walk('');
+	return out.sort();
+}
+
+export interface ArchiveLoaderOptions {
+	dir: string;
+	archive: Archive;
+	logger?: Logger;
+	now?: () => number;
+	/** A file modified more recently than this is still being written; it waits for a later scan. */
+	settleMs?: number;
+}
+
+export interface ScanResult {
+	added: string[];
+	changed: string[];
+	removed: string[];
+	/** Digest dates whose content this scan added or changed. */
+	dates: string[];
+}
+
+interface Seen {
+	size: number;
+	mtimeMs: number;
+	date: string | undefined;
+}
+
+/** Keeps an Archive in step with a folder, re-reading only files whose size or mtime changed. */
+export class ArchiveLoader {
+	private readonly dir: string;
+	private readonly archive: Archive;
+	private readonly logger: Logger;
+	private readonly now: () => number;
+	private readonly settleMs: number;
+	private readonly seen = new Map<string, Seen>();
+
+	constructor(opts: ArchiveLoaderOptions) {
+		this.dir = opts.dir;
+		this.archive = opts.archive;
+		this.logger = opts.logger ?? silentLogger;
+		this.now = opts.now ?? Date.now;
+		this.settleMs = opts.settleMs ?? 2000;
+	}
+
+	/** Start-up: reads every file now, settled or not. */
+	loadAll(): Promise<ScanResult> {
+		return this.scanWith(Number.POSITIVE_INFINITY);
+	}
+
+	scan(): Promise<ScanResult> {
+		return this.scanWith(this.settleMs);
+	}
+
+	private async scanWith(settleMs: number): Promise<ScanResult> {
+		const result: ScanResult = { added: [], changed: [], removed: [], dates: [] };
+		const dates = new Set<string>();
+		let files: string[];
+		try {
+			files = await listDigestFiles(this.dir);
+		} catch (err) {
+			this.logger.error({ dir: this.dir, err }, 'digest folder cannot be read');
+			return result;
+		}
+		const present = new Set(files);
+		const now = this.now();
+		for (const file of files) {
+			let info;
+			try {
+				info = await stat(path.join(this.dir, file));
+			} catch {
+				present.delete(file);
+				continue;
+			}
+			const prev = this.seen.get(file);
+			if (prev && prev.size === info.size && prev.mtimeMs === info.mtimeMs) continue;
+			if (Number.isFinite(settleMs) && now - info.mtimeMs < settleMs) {
+				this.logger.debug({ file }, 'digest file still being written; next scan');
+				continue;
+			}
+			let text: string;
+			try {
+				text = await readFile(path.join(this.dir, file), 'utf8');
+			} catch (err) {
+				this.logger.warn({ file, err }, 'digest file cannot be read');
+				continue;
+			}
+			const parsed = parseDigest(text, file);
+			const date = parsed.digest?.date;
+			const before = date === undefined ? undefined : dayFingerprint(this.archive, date);
+			this.archive.setFile(file, parsed);
+			(prev ? result.changed : result.added).push(file);
+			this.seen.set(file, { size: info.size, mtimeMs: info.mtimeMs, date });
+			if (date !== undefined && before !== dayFingerprint(this.archive, date)) dates.add(date);
+			for (const p of parsed.problems) {
+				const log = p.level === 'error' ? this.logger.warn.bind(this.logger) : this.logger.debug.bind(this.logger);
+				log({ file: p.file, line: p.line }, p.message);
+			}
+		}
+		for (const file of [...this.seen.keys()]) {
+			if (present.has(file)) continue;
+			this.seen.delete(file);
+			this.archive.removeFile(file);
+			result.removed.push(file);
+		}
+		result.dates = [...dates].sort();
+		this.archive.prepare();
+		if (result.added.length + result.changed.length + result.removed.length > 0) {
+			this.logger.info(
+				{ added: result.added.length, changed: result.changed.length, removed: result.removed.length, dates: result.dates },
+				'digest archive updated',
+			);
+		}
+		return result;
+	}
+
+}
+
+// Rewriting a file without changing its day (a touch, a new file for a day already read) is no news for delivery.
+function dayFingerprint(archive: Archive, date: string): string {
+	const papers = archive.digest(date)?.papers;
+	return papers ? JSON.stringify(papers.map(({ dates: _dates, ...p }) => p)) : '';
+}
+
+/** Reads every digest under `dir` into a fresh Archive. */
+export async function loadArchive(dir: string, logger?: Logger): Promise<Archive> {
+	const archive = new Archive();
+	await new ArchiveLoader({ dir, archive, ...(logger ? { logger } : {}) }).loadAll();
+	return archive;
+}
