@@ -1,0 +1,429 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
+import { z } from 'zod';
+import { createLogger, type Logger } from '../src/log.ts';
+import { storeKeys, type SubscriptionDraft } from '../src/store/schema.ts';
+import { openStore, type Store, type StoreOptions } from '../src/store/store.ts';
+import { cleanupRedisNamespace, REDIS_URL, redisAvailable, redisPttl, uniqueRedisNamespace } from './helpers/redis.ts';
+
+/** One storage location per test; `open` may be called several times to get independent instances on it. */
+interface Location {
+	open(opts?: StoreOptions): Promise<Store>;
+	dispose(): Promise<void>;
+	/** Redis only: the namespace, to inspect server-side TTLs. */
+	namespace: string;
+}
+
+interface Captured {
+	logger: Logger;
+	warnings: Array<Record<string, unknown>>;
+}
+
+function captureLogger(): Captured {
+	const warnings: Array<Record<string, unknown>> = [];
+	const logger = createLogger('warn', (line) => warnings.push(JSON.parse(line) as Record<string, unknown>));
+	return { logger, warnings };
+}
+
+const G1 = '100000000000000001';
+const G2 = '200000000000000002';
+
+function draft(guildId: string, channelId: string, extra: Partial<SubscriptionDraft> = {}): SubscriptionDraft {
+	return {
+		guildId,
+		channelId,
+		time: '09:00',
+		timezone: 'Asia/Seoul',
+		minVotes: null,
+		top: 10,
+		mentionRoleId: null,
+		thread: false,
+		createdAt: '2024-12-01T00:00:00.000Z',
+		startAfterDate: '2024-12-08',
+		lastDeliveredDate: null,
+		paused: null,
+		...extra,
+	};
+}
+
+/** A keyv envelope around a value, as the store writes it, for injecting schema-invalid records. */
+const envelope = (value: unknown) => JSON.stringify({ value });
+
+function storeContract(makeLocation: () => Promise<Location>) {
+	let location: Promise<Location> | undefined;
+	const opened: Store[] = [];
+	const open = async (opts?: StoreOptions) => {
+		location ??= makeLocation();
+		const store = await (await location).open(opts);
+		opened.push(store);
+		return store;
+	};
+
+	afterEach(async () => {
+		for (const store of opened.splice(0)) await store.close();
+		await (await location)?.dispose();
+		location = undefined;
+	});
+
+	it('stores a subscription and stamps updatedAt', async () => {
+		const store = await open({ now: () => new Date('2024-12-09T01:02:03.000Z') });
+		const saved = await store.putSubscription(draft(G1, '11'));
+		expect(saved.updatedAt).toBe('2024-12-09T01:02:03.000Z');
+		expect(await store.getSubscription(G1, '11')).toEqual(saved);
+		expect(await store.getSubscription(G1, '12')).toBeNull();
+	});
+
+	it('replacing a subscription keeps one index entry', async () => {
+		const store = await open();
+		await store.putSubscription(draft(G1, '11'));
+		await store.putSubscription(draft(G1, '11', { time: '18:30' }));
+		const list = await store.listSubscriptions(G1);
+		expect(list).toHaveLength(1);
+		expect(list[0]?.time).toBe('18:30');
+	});
+
+	it('rejects an invalid subscription without writing it', async () => {
+		const store = await open();
+		await expect(store.putSubscription(draft(G1, '11', { timezone: 'Mars/Olympus' }))).rejects.toThrow(/time zone/);
+		await expect(store.putSubscription(draft(G1, '11', { time: '24:00' }))).rejects.toThrow(/HH:MM/);
+		await expect(store.putSubscription(draft(G1, 'general'))).rejects.toThrow();
+		expect(await store.listSubscriptions(G1)).toEqual([]);
+	});
+
+	it('patches fields, keeps identity and createdAt, and returns null for a missing subscription', async () => {
+		const store = await open();
+		await store.putSubscription(draft(G1, '11'));
+		const paused = { reason: 'Missing Access', code: 50001, at: '2024-12-09T00:00:00.000Z' };
+		const patched = await store.patchSubscription(G1, '11', { paused, lastDeliveredDate: '2024-12-09' });
+		expect(patched).toMatchObject({ guildId: G1, channelId: '11', paused, lastDeliveredDate: '2024-12-09', createdAt: '2024-12-01T00:00:00.000Z' });
+		expect(await store.getSubscription(G1, '11')).toEqual(patched);
+		expect(await store.patchSubscription(G1, '99', { top: 3 })).toBeNull();
+		await expect(store.patchSubscription(G1, '11', { top: 0 })).rejects.toThrow();
+		expect((await store.getSubscription(G1, '11'))?.top).toBe(10);
+	});
+
+	it('a guild cannot read, patch or delete another guild’s subscription', async () => {
+		const store = await open();
+		await store.putSubscription(draft(G1, '11'));
+		await store.putSubscription(draft(G2, '21'));
+		expect((await store.listSubscriptions(G1)).map((s) => s.channelId)).toEqual(['11']);
+		expect(await store.getSubscription(G1, '21')).toBeNull();
+		expect(await store.patchSubscription(G1, '21', { top: 1 })).toBeNull();
+		expect(await store.deleteSubscription(G1, '21')).toBe(false);
+		expect(await store.getSubscription(G2, '21')).toMatchObject({ top: 10 });
+		expect(await store.listSubscriptions(G2)).toHaveLength(1);
+	});
+
+	it('deleting a subscription removes it from the guild index, and the last one removes the index', async () => {
+		const store = await open();
+		await store.putSubscription(draft(G1, '11'));
+		await store.putSubscription(draft(G1, '12'));
+		expect(await store.deleteSubscription(G1, '11')).toBe(true);
+		expect(await store.deleteSubscription(G1, '11')).toBe(false);
+		expect((await store.listSubscriptions(G1)).map((s) => s.channelId)).toEqual(['12']);
+		expect(JSON.parse((await store.raw.get(storeKeys.guildIndex(G1))) ?? 'null').value.channelIds).toEqual(['12']);
+		await store.deleteSubscription(G1, '12');
+		expect(await store.raw.get(storeKeys.guildIndex(G1))).toBeUndefined();
+		expect(await store.listAllSubscriptions()).toEqual([]);
+	});
+
+	it('deleteGuild removes every subscription of that guild only', async () => {
+		const store = await open();
+		await store.putSubscription(draft(G1, '11'));
+		await store.putSubscription(draft(G1, '12'));
+		await store.putSubscription(draft(G2, '21'));
+		expect(await store.deleteGuild(G1)).toBe(2);
+		expect(await store.listSubscriptions(G1)).toEqual([]);
+		expect(await store.getSubscription(G1, '12')).toBeNull();
+		expect((await store.listAllSubscriptions()).map((s) => s.channelId)).toEqual(['21']);
+	});
+
+	it('listAllSubscriptions reads only the guilds it is given', async () => {
+		const store = await open();
+		await store.putSubscription(draft(G1, '11'));
+		await store.putSubscription(draft(G1, '12'));
+		await store.putSubscription(draft(G2, '21'));
+		const mine = await store.listAllSubscriptions(new Set([G2, '300000000000000003']));
+		expect(mine.map((s) => s.channelId)).toEqual(['21']);
+		const all = await store.listAllSubscriptions();
+		expect(all.map((s) => s.channelId).sort()).toEqual(['11', '12', '21']);
+	});
+
+	it('records each delivered message once per channel and digest', async () => {
+		const store = await open();
+		const date = '2024-12-09';
+		expect(await store.recordDelivered('11', date, 'm0', { messageId: '501', paperIds: ['2412.04887', '2412.05237'] })).toBe(true);
+		expect(await store.recordDelivered('11', date, 'm0', { messageId: '999', paperIds: ['2412.00001'] })).toBe(false);
+		expect(await store.recordDelivered('11', date, 'm1', { messageId: '502', paperIds: ['2412.06000'] })).toBe(true);
+		expect(await store.deliveredKeys('11', date)).toEqual(new Set(['m0', 'm1']));
+		expect(await store.deliveredPaperIds('11', date)).toEqual(new Set(['2412.04887', '2412.05237', '2412.06000']));
+		expect((await store.getLedger('11', date)).get('m0')?.messageId).toBe('501');
+		expect(await store.isDelivered('11', date, 'm1')).toBe(true);
+		expect(await store.isDelivered('12', date, 'm1')).toBe(false);
+		expect(await store.isDelivered('11', '2024-12-10', 'm1')).toBe(false);
+	});
+
+	it('concurrent ledger writes for one channel all survive', async () => {
+		const store = await open();
+		const keys = Array.from({ length: 20 }, (_, i) => `m${i}`);
+		const results = await Promise.all(keys.map((k, i) => store.recordDelivered('11', '2024-12-09', k, { messageId: String(600 + i), paperIds: [] })));
+		expect(results.every(Boolean)).toBe(true);
+		expect(await store.deliveredKeys('11', '2024-12-09')).toEqual(new Set(keys));
+	});
+
+	it('ledger and thread records carry the ledger ttl and expire after it', async () => {
+		const store = await open({ ledgerTtlMs: 60_000 });
+		await store.recordDelivered('11', '2024-12-09', 'm0', { messageId: '501', paperIds: [] });
+		await store.setThread('11', '2024-12-09', '777');
+		expect(await store.getThread('11', '2024-12-09')).toBe('777');
+		expect(await store.getThread('11', '2024-12-10')).toBeNull();
+		const expires = JSON.parse((await store.raw.get(storeKeys.ledger('11', '2024-12-09'))) ?? '{}').expires as number;
+		expect(expires).toBeGreaterThan(Date.now());
+		expect(expires).toBeLessThanOrEqual(Date.now() + 60_000);
+		vi.useFakeTimers({ toFake: ['Date'] });
+		try {
+			vi.setSystemTime(Date.now() + 61_000);
+			expect(await store.deliveredKeys('11', '2024-12-09')).toEqual(new Set());
+			expect(await store.getThread('11', '2024-12-09')).toBeNull();
+		} finally {
+			vi.useRealTimers();
+		}
+	});
+
+	it('settings round-trip through the caller’s schema', async () => {
+		const store = await open();
+		const ScanState = z.object({ lastScan: z.string(), files: z.number() });
+		expect(await store.getSetting('scan', ScanState)).toBeUndefined();
+		await store.setSetting('scan', { lastScan: '2024-12-09', files: 3 });
+		expect(await store.getSetting('scan', ScanState)).toEqual({ lastScan: '2024-12-09', files: 3 });
+		expect(await store.deleteSetting('scan')).toBe(true);
+		expect(await store.getSetting('scan', ScanState)).toBeUndefined();
+	});
+
+	it('skips a subscription that is not JSON, with a warning naming the key, and lists the rest', async () => {
+		const { logger, warnings } = captureLogger();
+		const store = await open({ logger });
+		await store.putSubscription(draft(G1, '11'));
+		await store.putSubscription(draft(G1, '12'));
+		await store.raw.set(storeKeys.subscription(G1, '12'), '{"value": {"guildId": "1000');
+		expect((await store.listSubscriptions(G1)).map((s) => s.channelId)).toEqual(['11']);
+		expect((await store.listAllSubscriptions([G1])).map((s) => s.channelId)).toEqual(['11']);
+		expect(await store.getSubscription(G1, '12')).toBeNull();
+		expect(warnings.length).toBeGreaterThanOrEqual(3);
+		expect(warnings[0]).toMatchObject({ level: 'warn', key: storeKeys.subscription(G1, '12') });
+		expect(String(warnings[0]?.problem)).toMatch(/invalid JSON/);
+	});
+
+	it('skips a subscription that fails the schema, with the zod message', async () => {
+		const { logger, warnings } = captureLogger();
+		const store = await open({ logger });
+		await store.putSubscription(draft(G1, '11'));
+		await store.putSubscription(draft(G1, '12'));
+		const bad = { ...draft(G1, '12'), updatedAt: '2024-12-09T00:00:00Z', time: '9am' };
+		await store.raw.set(storeKeys.subscription(G1, '12'), envelope(bad));
+		expect((await store.listSubscriptions(G1)).map((s) => s.channelId)).toEqual(['11']);
+		expect(warnings[0]).toMatchObject({ key: storeKeys.subscription(G1, '12') });
+		expect(String(warnings[0]?.problem)).toMatch(/^time: /);
+	});
+
+	it('skips a record stored under another guild’s key', async () => {
+		const { logger, warnings } = captureLogger();
+		const store = await open({ logger });
+		await store.putSubscription(draft(G1, '11'));
+		const foreign = { ...draft(G2, '21'), updatedAt: '2024-12-09T00:00:00Z' };
+		await store.raw.set(storeKeys.subscription(G1, '11'), envelope(foreign));
+		expect(await store.listSubscriptions(G1)).toEqual([]);
+		expect(await store.getSubscription(G1, '11')).toBeNull();
+		expect(warnings.some((w) => /do not match/.test(String(w.problem)))).toBe(true);
+	});
+
+	it('rebuilds a guild’s list from its keys when the index record is corrupt', async () => {
+		const { logger, warnings } = captureLogger();
+		const store = await open({ logger });
+		await store.putSubscription(draft(G1, '11'));
+		await store.putSubscription(draft(G1, '12'));
+		await store.raw.set(storeKeys.guildIndex(G1), 'garbage');
+		expect((await store.listSubscriptions(G1)).map((s) => s.channelId).sort()).toEqual(['11', '12']);
+		expect((await store.listAllSubscriptions([G1])).map((s) => s.channelId).sort()).toEqual(['11', '12']);
+		expect(warnings[0]).toMatchObject({ key: storeKeys.guildIndex(G1) });
+	});
+
+	it('treats a corrupt ledger as empty with a warning, and the next record replaces it', async () => {
+		const { logger, warnings } = captureLogger();
+		const store = await open({ logger });
+		await store.raw.set(storeKeys.ledger('11', '2024-12-09'), envelope({ channelId: '11', date: '2024-12-09', entries: { m0: { messageId: 'x' } } }));
+		expect(await store.deliveredKeys('11', '2024-12-09')).toEqual(new Set());
+		expect(warnings[0]).toMatchObject({ key: storeKeys.ledger('11', '2024-12-09') });
+		expect(await store.recordDelivered('11', '2024-12-09', 'm1', { messageId: '5', paperIds: [] })).toBe(true);
+		expect(await store.deliveredKeys('11', '2024-12-09')).toEqual(new Set(['m1']));
+	});
+
+	it('a setting that fails its schema reads as unset, with a warning', async () => {
+		const { logger, warnings } = captureLogger();
+		const store = await open({ logger });
+		await store.setSetting('scan', { files: 'three' });
+		expect(await store.getSetting('scan', z.object({ files: z.number() }))).toBeUndefined();
+		expect(warnings[0]).toMatchObject({ key: storeKeys.setting('scan') });
+	});
+
+	it('keeps data across close and reopen', async () => {
+		const first = await open();
+		await first.putSubscription(draft(G1, '11'));
+		await first.recordDelivered('11', '2024-12-09', 'm0', { messageId: '501', paperIds: ['2412.04887'] });
+		await first.setSetting('scan', { n: 1 });
+		await first.close();
+		const second = await open();
+		expect((await second.listSubscriptions(G1)).map((s) => s.channelId)).toEqual(['11']);
+		expect(await second.deliveredPaperIds('11', '2024-12-09')).toEqual(new Set(['2412.04887']));
+		expect(await second.getSetting('scan', z.object({ n: z.number() }))).toEqual({ n: 1 });
+	});
+
+	it('two instances on one location see each other’s writes', async () => {
+		const a = await open();
+		const b = await open();
+		await a.putSubscription(draft(G1, '11'));
+		expect(await b.getSubscription(G1, '11')).not.toBeNull();
+		await b.recordDelivered('11', '2024-12-09', 'm0', { messageId: '501', paperIds: [] });
+		expect(await a.isDelivered('11', '2024-12-09', 'm0')).toBe(true);
+		await b.deleteSubscription(G1, '11');
+		expect(await a.listSubscriptions(G1)).toEqual([]);
+	});
+
+	it('tryLock is exclusive between two instances until the holder unlocks', async () => {
+		const a = await open();
+		const b = await open();
+		expect(await a.tryLock('deliver:11', 30_000)).toBe(true);
+		expect(await b.tryLock('deliver:11', 30_000)).toBe(false);
+		expect(await a.tryLock('deliver:11', 30_000)).toBe(false);
+		expect(await b.tryLock('deliver:12', 30_000)).toBe(true);
+		await b.unlock('deliver:11'); // not the holder: no effect
+		expect(await b.tryLock('deliver:11', 30_000)).toBe(false);
+		await a.unlock('deliver:11');
+		expect(await b.tryLock('deliver:11', 30_000)).toBe(true);
+	});
+
+	it('only one of many concurrent tryLock calls wins', async () => {
+		const instances = await Promise.all([open(), open(), open()]);
+		const attempts = await Promise.all(instances.flatMap((s) => [s.tryLock('race', 30_000), s.tryLock('race', 30_000)]));
+		expect(attempts.filter(Boolean)).toHaveLength(1);
+	});
+
+	it('an expired lease can be taken by another instance', async () => {
+		const a = await open();
+		const b = await open();
+		expect(await a.tryLock('short', 20)).toBe(true);
+		await new Promise((r) => setTimeout(r, 60));
+		expect(await b.tryLock('short', 30_000)).toBe(true);
+		await a.unlock('short'); // a's lease is gone; it must not release b's
+		expect(await a.tryLock('short', 30_000)).toBe(false);
+	});
+
+	it('withLock runs the function only when the lease is free and releases it afterwards', async () => {
+		const a = await open();
+		const b = await open();
+		const inner = await a.withLock('job', 30_000, async () => b.withLock('job', 30_000, async () => 'never'));
+		expect(inner).toEqual({ locked: true, value: { locked: false } });
+		expect(await b.withLock('job', 30_000, async () => 42)).toEqual({ locked: true, value: 42 });
+	});
+
+	it('closing releases the leases the instance holds', async () => {
+		const a = await open();
+		const b = await open();
+		expect(await a.tryLock('held', 30_000)).toBe(true);
+		await a.close();
+		expect(await b.tryLock('held', 30_000)).toBe(true);
+	});
+
+}
+
+describe('store (sqlite)', () => {
+	const dirs: string[] = [];
+	afterAll(() => {
+		for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+	});
+	storeContract(async () => {
+		const dir = mkdtempSync(join(tmpdir(), 'paperboy-store-'));
+		dirs.push(dir);
+		const url = `sqlite://${join(dir, 'nested', 'paperboy.sqlite')}`;
+		return {
+			namespace: 'paperboy',
+			open: (opts) => openStore(url, opts),
+			dispose: async () => rmSync(dir, { recursive: true, force: true }),
+		};
+	});
+
+	it('creates the parent folder of the database file', async () => {
+		const dir = mkdtempSync(join(tmpdir(), 'paperboy-store-'));
+		dirs.push(dir);
+		const file = join(dir, 'a', 'b', 'paperboy.sqlite');
+		const store = await openStore(`sqlite://${file}`);
+		expect(store.kind).toBe('sqlite');
+		await store.close();
+		expect(existsSync(file)).toBe(true);
+	});
+
+	it('sweepExpired deletes expired ledger records from the file', async () => {
+		const dir = mkdtempSync(join(tmpdir(), 'paperboy-store-'));
+		dirs.push(dir);
+		const store = await openStore(`sqlite://${join(dir, 'p.sqlite')}`, { ledgerTtlMs: 1000 });
+		await store.recordDelivered('11', '2024-12-09', 'm0', { messageId: '1', paperIds: [] });
+		await store.putSubscription(draft(G1, '11'));
+		expect(await store.sweepExpired()).toBe(0);
+		vi.useFakeTimers({ toFake: ['Date'] });
+		try {
+			vi.setSystemTime(Date.now() + 5000);
+			expect(await store.sweepExpired()).toBe(1);
+		} finally {
+			vi.useRealTimers();
+		}
+		expect(await store.raw.get(storeKeys.ledger('11', '2024-12-09'))).toBeUndefined();
+		expect(await store.getSubscription(G1, '11')).not.toBeNull();
+		await store.close();
+	});
+
+	it('namespaces in one file do not see each other', async () => {
+		const dir = mkdtempSync(join(tmpdir(), 'paperboy-store-'));
+		dirs.push(dir);
+		const url = `sqlite://${join(dir, 'p.sqlite')}`;
+		const a = await openStore(url, { namespace: 'bot_a' });
+		const b = await openStore(url, { namespace: 'bot-b' });
+		await a.putSubscription(draft(G1, '11'));
+		expect(await b.listAllSubscriptions()).toEqual([]);
+		expect(await b.tryLock('x', 30_000)).toBe(true);
+		expect(await a.tryLock('x', 30_000)).toBe(true);
+		await a.close();
+		await b.close();
+	});
+});
+
+describe.skipIf(!redisAvailable)('store (redis)', () => {
+	storeContract(async () => {
+		const namespace = uniqueRedisNamespace('store');
+		return {
+			namespace,
+			open: (opts) => openStore(REDIS_URL, { ...opts, namespace }),
+			dispose: async () => {
+				await cleanupRedisNamespace(namespace);
+			},
+		};
+	});
+
+	it('passes the ledger ttl to Redis so it expires server-side', async () => {
+		const namespace = uniqueRedisNamespace('ttl');
+		const store = await openStore(REDIS_URL, { namespace, ledgerTtlMs: 60_000 });
+		try {
+			expect(store.kind).toBe('redis');
+			await store.recordDelivered('11', '2024-12-09', 'm0', { messageId: '1', paperIds: [] });
+			const ttl = await redisPttl(namespace, storeKeys.ledger('11', '2024-12-09'));
+			expect(ttl).toBeGreaterThan(0);
+			expect(ttl).toBeLessThanOrEqual(60_000);
+			await store.putSubscription(draft(G1, '11'));
+			expect(await redisPttl(namespace, storeKeys.subscription(G1, '11'))).toBe(-1);
+		} finally {
+			await store.close();
+			await cleanupRedisNamespace(namespace);
+		}
+	});
+});
