@@ -1,0 +1,52 @@
+import {
+	ApplicationCommandOptionType,
+	ChannelType,
+	InteractionContextType,
+	PermissionFlagsBits,
+	type RESTPostAPIChatInputApplicationCommandsJSONBody,
+} from 'discord.js';
+import { missingPermissions, targetChannel } from '../src/bot/channels.ts';
+import type { Command } from '../src/bot/command.ts';
+import { UserError } from '../src/bot/errors.ts';
+import { respond } from '../src/bot/reply.ts';
+import { t } from '../src/i18n.ts';
+
+const data = {
+	name: 'resume',
+	name_localizations: { ko: '재개' },
+	description: 'Restart a paused subscription after fixing permissions',
+	description_localizations: { ko: '권한을 고친 뒤 일시 정지된 구독을 다시 시작합니다' },
+	default_member_permissions: String(PermissionFlagsBits.ManageChannels),
+	contexts: [InteractionContextType.Guild],
+	options: [
+		{
+			type: ApplicationCommandOptionType.Channel,
+			name: 'channel',
+			name_localizations: { ko: '채널' },
+			description: 'The paused channel (default: this channel)',
+			description_localizations: { ko: '일시 정지된 채널 (기본: 이 채널)' },
+			channel_types: [ChannelType.GuildText, ChannelType.GuildAnnouncement],
+		},
+	],
+} as const satisfies RESTPostAPIChatInputApplicationCommandsJSONBody;
+
+export const resumeCommand: Command = {
+	data,
+	defer: 'ephemeral',
+	requiresManageChannels: true,
+	async execute({ interaction, ctx, locale }) {
+		if (!interaction.inCachedGuild()) throw new UserError('error.guildOnly');
+		const channel = targetChannel(interaction);
+		const mention = `<#${channel.id}>`;
+		const sub = await ctx.store.getSubscription(interaction.guildId, channel.id);
+		if (!sub) throw new UserError('sub.none', { channel: mention });
+		if (!sub.paused) throw new UserError('sub.notPaused', { channel: mention });
+		// Resuming into the same missing permission would only earn another 403.
+		const missing = missingPermissions(channel, sub.thread);
+		if (missing.length) throw new UserError('sub.missingPermissions', { channel: mention, permissions: missing.join(', ') });
+		const resumed = await ctx.store.patchSubscription(interaction.guildId, channel.id, { paused: null });
+		if (resumed) void ctx.scheduler.upsert(resumed);
+		ctx.logger.info({ guild: interaction.guildId, channel: channel.id }, 'subscription resumed');
+		await respond(interaction, { content: t(locale, 'sub.resumed', { channel: mention }), ephemeral: true });
+	},
+};

@@ -1,0 +1,151 @@
+import {
+	ApplicationCommandOptionType,
+	ChannelType,
+	InteractionContextType,
+	PermissionFlagsBits,
+	type RESTPostAPIChatInputApplicationCommandsJSONBody,
+} from 'discord.js';
+import { isValidTimeZone } from '../src/config.ts';
+import { choice, MAX_CHOICES } from '../src/bot/autocomplete.ts';
+import { missingPermissions, targetChannel } from '../src/bot/channels.ts';
+import type { Command } from '../src/bot/command.ts';
+import { UserError } from '../src/bot/errors.ts';
+import { respond } from '../src/bot/reply.ts';
+import { formatNextRun } from '../src/bot/subscription-text.ts';
+import { t } from '../src/i18n.ts';
+
+const ADMIN = String(PermissionFlagsBits.ManageChannels);
+const DEFAULT_TIME = '09:00';
+
+export const subscribeData = {
+	name: 'subscribe',
+	name_localizations: { ko: '구독' },
+	description: 'Post the daily digest in a channel (or change its settings)',
+	description_localizations: { ko: '채널에 매일 다이제스트를 올립니다 (설정 변경도 여기서)' },
+	default_member_permissions: ADMIN,
+	contexts: [InteractionContextType.Guild],
+	options: [
+		{
+			type: ApplicationCommandOptionType.Channel,
+			name: 'channel',
+			name_localizations: { ko: '채널' },
+			description: 'Where to post (default: this channel)',
+			description_localizations: { ko: '올릴 채널 (기본: 이 채널)' },
+			channel_types: [ChannelType.GuildText, ChannelType.GuildAnnouncement],
+		},
+		{
+			type: ApplicationCommandOptionType.String,
+			name: 'time',
+			name_localizations: { ko: '시각' },
+			description: 'Time of day, HH:MM 24-hour (default 09:00)',
+			description_localizations: { ko: '올릴 시각, 24시간 HH:MM (기본 09:00)' },
+			max_length: 5,
+		},
+		{
+			type: ApplicationCommandOptionType.String,
+			name: 'timezone',
+			name_localizations: { ko: '시간대' },
+			description: 'IANA time zone, e.g. Asia/Seoul',
+			description_localizations: { ko: 'IANA 시간대, 예: Asia/Seoul' },
+			autocomplete: true,
+			max_length: 64,
+		},
+		{
+			type: ApplicationCommandOptionType.Integer,
+			name: 'min_votes',
+			name_localizations: { ko: '최소추천' },
+			description: 'Only papers with at least this many votes',
+			description_localizations: { ko: '추천 수가 이 이상인 논문만' },
+			min_value: 0,
+			max_value: 10_000,
+		},
+		{
+			type: ApplicationCommandOptionType.Integer,
+			name: 'top',
+			name_localizations: { ko: '상위' },
+			description: 'Only the N most-voted papers of each digest',
+			description_localizations: { ko: '다이제스트마다 추천 상위 N편만' },
+			min_value: 1,
+			max_value: 100,
+		},
+		{
+			type: ApplicationCommandOptionType.Role,
+			name: 'mention',
+			name_localizations: { ko: '멘션' },
+			description: 'A role to mention with each digest',
+			description_localizations: { ko: '다이제스트마다 멘션할 역할' },
+		},
+		{
+			type: ApplicationCommandOptionType.Boolean,
+			name: 'thread',
+			name_localizations: { ko: '스레드' },
+			description: 'Post each digest in its own thread',
+			description_localizations: { ko: '다이제스트마다 스레드를 만들어 올리기' },
+		},
+	],
+} as const satisfies RESTPostAPIChatInputApplicationCommandsJSONBody;
+
+/** `9:00` and `09:00` both mean nine o'clock; anything else is an error. */
+export function normaliseTime(input: string): string | null {
+	const m = /^([01]?\d|2[0-3]):([0-5]\d)$/.exec(input.trim());
+	return m ? `${m[1]?.padStart(2, '0')}:${m[2]}` : null;
+}
+
+const ZONES = ['UTC', ...Intl.supportedValuesOf('timeZone')];
+
+export const subscribeCommand: Command = {
+	data: subscribeData,
+	defer: 'ephemeral',
+	requiresManageChannels: true,
+	async execute({ interaction, ctx, locale }) {
+		if (!interaction.inCachedGuild()) throw new UserError('error.guildOnly');
+		const channel = targetChannel(interaction);
+		const rawTime = interaction.options.getString('time') ?? DEFAULT_TIME;
+		const time = normaliseTime(rawTime);
+		if (!time) throw new UserError('sub.badTime', { input: rawTime.slice(0, 20) });
+		const timezone = interaction.options.getString('timezone')?.trim() || ctx.config.DEFAULT_TIMEZONE;
+		if (!isValidTimeZone(timezone)) throw new UserError('sub.badZone', { input: timezone.slice(0, 64) });
+		const role = interaction.options.getRole('mention');
+		if (role && role.id === interaction.guildId) throw new UserError('sub.everyone');
+		const existing = await ctx.store.getSubscription(interaction.guildId, channel.id);
+		const thread = interaction.options.getBoolean('thread') ?? existing?.thread ?? false;
+		const missing = missingPermissions(channel, thread);
+		if (missing.length) throw new UserError('sub.missingPermissions', { channel: `<#${channel.id}>`, permissions: missing.join(', ') });
+
+		const now = ctx.now().toISOString();
+		const saved = await ctx.store.putSubscription({
+			guildId: interaction.guildId,
+			channelId: channel.id,
+			time,
+			timezone,
+			minVotes: interaction.options.getInteger('min_votes') ?? null,
+			top: interaction.options.getInteger('top') ?? null,
+			mentionRoleId: role?.id ?? null,
+			thread,
+			createdAt: existing?.createdAt ?? now,
+			// A new subscription starts with the next digest; an update keeps its place.
+			startAfterDate: existing ? existing.startAfterDate : (ctx.archive.latestDate() ?? null),
+			lastDeliveredDate: existing?.lastDeliveredDate ?? null,
+			paused: null,
+		});
+		void ctx.scheduler.upsert(saved);
+		const params = {
+			channel: `<#${channel.id}>`,
+			time,
+			timezone,
+			next: formatNextRun(ctx.scheduler.nextRun(saved), locale),
+		};
+		let content = t(locale, existing ? 'sub.updated' : 'sub.saved', params);
+		const me = interaction.guild.members.me;
+		if (role && !role.mentionable && !me?.permissions.has(PermissionFlagsBits.MentionEveryone)) {
+			content += `\n${t(locale, 'sub.unmentionable', { role: `<@&${role.id}>` })}`;
+		}
+		ctx.logger.info({ guild: saved.guildId, channel: saved.channelId, time, timezone, update: Boolean(existing) }, 'subscription saved');
+		await respond(interaction, { content, ephemeral: true });
+	},
+	async autocomplete({ interaction }) {
+		const typed = interaction.options.getFocused().trim().toLowerCase().replace(/\s+/g, '_');
+		const matches = ZONES.filter((z) => z.toLowerCase().includes(typed)).slice(0, MAX_CHOICES);
+		await interaction.respond(matches.map((z) => choice(z, z)));
+	},
+};

@@ -1,0 +1,47 @@
+import { InteractionContextType, PermissionFlagsBits, type RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord.js';
+import type { Command } from '../src/bot/command.ts';
+import { UserError } from '../src/bot/errors.ts';
+import { respond } from '../src/bot/reply.ts';
+import { describeSubscription } from '../src/bot/subscription-text.ts';
+import { t } from '../src/i18n.ts';
+import { EMBED_DESCRIPTION_MAX } from '../src/render/limits.ts';
+
+const data = {
+	name: 'subscriptions',
+	name_localizations: { ko: '구독목록' },
+	description: "This server's subscribed channels and their state",
+	description_localizations: { ko: '이 서버의 구독 채널과 상태' },
+	default_member_permissions: String(PermissionFlagsBits.ManageChannels),
+	contexts: [InteractionContextType.Guild],
+} as const satisfies RESTPostAPIChatInputApplicationCommandsJSONBody;
+
+export const subscriptionsCommand: Command = {
+	data,
+	defer: 'ephemeral',
+	requiresManageChannels: true,
+	async execute({ interaction, ctx, locale }) {
+		if (!interaction.inCachedGuild()) throw new UserError('error.guildOnly');
+		const subs = await ctx.store.listSubscriptions(interaction.guildId);
+		if (subs.length === 0) {
+			await respond(interaction, { content: t(locale, 'sub.listEmpty'), ephemeral: true });
+			return;
+		}
+		// Whole entries only: a line cut in half would misstate a channel's settings.
+		const lines: string[] = [];
+		let length = 0;
+		for (const [i, sub] of subs.entries()) {
+			const entry = describeSubscription(sub, ctx.scheduler.nextRun(sub), locale);
+			const more = `… +${subs.length - i}`;
+			if (length + entry.length + 2 + more.length > EMBED_DESCRIPTION_MAX) {
+				lines.push(more);
+				break;
+			}
+			lines.push(entry);
+			length += entry.length + 2;
+		}
+		await respond(interaction, {
+			embeds: [{ title: t(locale, 'sub.listTitle'), description: lines.join('\n\n'), color: 0xf4a261 }],
+			ephemeral: true,
+		});
+	},
+};

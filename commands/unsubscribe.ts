@@ -1,0 +1,46 @@
+import {
+	ApplicationCommandOptionType,
+	ChannelType,
+	InteractionContextType,
+	PermissionFlagsBits,
+	type RESTPostAPIChatInputApplicationCommandsJSONBody,
+} from 'discord.js';
+import type { Command } from '../src/bot/command.ts';
+import { UserError } from '../src/bot/errors.ts';
+import { respond } from '../src/bot/reply.ts';
+import { t } from '../src/i18n.ts';
+
+const data = {
+	name: 'unsubscribe',
+	name_localizations: { ko: '구독해지' },
+	description: 'Stop posting the daily digest in a channel',
+	description_localizations: { ko: '채널에 다이제스트 올리기를 멈춥니다' },
+	default_member_permissions: String(PermissionFlagsBits.ManageChannels),
+	contexts: [InteractionContextType.Guild],
+	options: [
+		{
+			type: ApplicationCommandOptionType.Channel,
+			name: 'channel',
+			name_localizations: { ko: '채널' },
+			description: 'The subscribed channel (default: this channel)',
+			description_localizations: { ko: '구독 중인 채널 (기본: 이 채널)' },
+			channel_types: [ChannelType.GuildText, ChannelType.GuildAnnouncement],
+		},
+	],
+} as const satisfies RESTPostAPIChatInputApplicationCommandsJSONBody;
+
+export const unsubscribeCommand: Command = {
+	data,
+	defer: 'ephemeral',
+	requiresManageChannels: true,
+	async execute({ interaction, ctx, locale }) {
+		if (!interaction.inCachedGuild()) throw new UserError('error.guildOnly');
+		// A deleted channel is no longer in the cache, but its subscription must still be removable.
+		const channelId = interaction.options.getChannel('channel')?.id ?? interaction.channelId;
+		const removed = await ctx.store.deleteSubscription(interaction.guildId, channelId);
+		if (!removed) throw new UserError('sub.none', { channel: `<#${channelId}>` });
+		ctx.scheduler.remove(interaction.guildId, channelId);
+		ctx.logger.info({ guild: interaction.guildId, channel: channelId }, 'subscription removed');
+		await respond(interaction, { content: t(locale, 'sub.removed', { channel: `<#${channelId}>` }), ephemeral: true });
+	},
+};

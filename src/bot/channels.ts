@@ -1,0 +1,39 @@
+import {
+	ChannelType,
+	PermissionFlagsBits,
+	type ChatInputCommandInteraction,
+	type GuildTextBasedChannel,
+	type PermissionResolvable,
+} from 'discord.js';
+import { UserError } from './errors.ts';
+
+const POSTING: Array<[string, PermissionResolvable]> = [
+	['View Channel', PermissionFlagsBits.ViewChannel],
+	['Send Messages', PermissionFlagsBits.SendMessages],
+	['Embed Links', PermissionFlagsBits.EmbedLinks],
+];
+const THREADS: Array<[string, PermissionResolvable]> = [
+	['Create Public Threads', PermissionFlagsBits.CreatePublicThreads],
+	['Send Messages in Threads', PermissionFlagsBits.SendMessagesInThreads],
+];
+
+/**
+ * The channel an admin command names (default: where it was typed), looked up in this guild's
+ * own cache: an id from another server never resolves, whatever the payload claims.
+ */
+export function targetChannel(interaction: ChatInputCommandInteraction<'cached'>, option = 'channel'): GuildTextBasedChannel {
+	const id = interaction.options.getChannel(option)?.id ?? interaction.channelId;
+	const channel = interaction.guild.channels.cache.get(id);
+	if (!channel || (channel.type !== ChannelType.GuildText && channel.type !== ChannelType.GuildAnnouncement)) {
+		throw new UserError('sub.notHere');
+	}
+	return channel;
+}
+
+/** The permissions Paperboy lacks to deliver in `channel`, by their names in Discord's UI. */
+export function missingPermissions(channel: GuildTextBasedChannel, thread: boolean): string[] {
+	const me = channel.guild.members.me;
+	const perms = me ? channel.permissionsFor(me) : null;
+	const needed = thread ? [...POSTING, ...THREADS] : POSTING;
+	return needed.filter(([, flag]) => !perms?.has(flag, true)).map(([name]) => name);
+}

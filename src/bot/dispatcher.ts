@@ -1,0 +1,118 @@
+import {
+	MessageFlags,
+	PermissionFlagsBits,
+	type AutocompleteInteraction,
+	type ButtonInteraction,
+	type ChatInputCommandInteraction,
+	type Interaction,
+} from 'discord.js';
+import { localeOf, t } from '../i18n.ts';
+import type { BotContext, ButtonRoute, Command } from './command.ts';
+import { UserError } from './errors.ts';
+import { respond } from './reply.ts';
+
+/** Discord drops an interaction not answered within 3 s; defer well before that. */
+export const DEFER_AFTER_MS = 1500;
+
+export interface Dispatcher {
+	handle(interaction: Interaction): Promise<void>;
+	/** Resolves when every interaction being handled has finished (graceful shutdown). */
+	idle(): Promise<void>;
+}
+
+export function createDispatcher(commands: readonly Command[], buttons: readonly ButtonRoute[], ctx: BotContext): Dispatcher {
+	const byName = new Map(commands.map((c) => [c.data.name, c]));
+	const inFlight = new Set<Promise<void>>();
+
+	async function onCommand(interaction: ChatInputCommandInteraction): Promise<void> {
+		const command = byName.get(interaction.commandName);
+		const locale = localeOf(interaction.locale);
+		if (!command) {
+			ctx.logger.warn({ command: interaction.commandName }, 'unknown command (deploy may be out of date)');
+			await respond(interaction, { content: t(locale, 'error.generic'), ephemeral: true });
+			return;
+		}
+		const log = ctx.logger.child({ command: command.data.name, interaction: interaction.id, guild: interaction.guildId });
+		const timer = command.defer
+			? setTimeout(() => {
+					if (interaction.deferred || interaction.replied) return;
+					const flags = command.defer === 'ephemeral' ? MessageFlags.Ephemeral : undefined;
+					interaction.deferReply(flags === undefined ? {} : { flags }).catch((err: unknown) => log.warn({ err }, 'could not defer'));
+				}, DEFER_AFTER_MS)
+			: undefined;
+		try {
+			if (command.requiresManageChannels) {
+				if (!interaction.inGuild()) throw new UserError('error.guildOnly');
+				// The member's permissions as Discord computed them for this channel: default_member_permissions can be overridden by server admins, so check here too.
+				if (!interaction.memberPermissions?.has(PermissionFlagsBits.ManageChannels)) throw new UserError('error.notAdmin');
+			}
+			await command.execute({ interaction, ctx, locale });
+		} catch (err) {
+			await answerError(interaction, err, locale, log);
+		} finally {
+			if (timer) clearTimeout(timer);
+		}
+	}
+
+	async function onAutocomplete(interaction: AutocompleteInteraction): Promise<void> {
+		const command = byName.get(interaction.commandName);
+		try {
+			if (!command?.autocomplete) {
+				await interaction.respond([]);
+				return;
+			}
+			await command.autocomplete({ interaction, ctx, locale: localeOf(interaction.locale) });
+		} catch (err) {
+			// Autocomplete never shows an error; an empty list is the honest answer.
+			ctx.logger.warn({ err, command: interaction.commandName }, 'autocomplete failed');
+			if (!interaction.responded) await interaction.respond([]).catch(() => undefined);
+		}
+	}
+
+	async function onButton(interaction: ButtonInteraction): Promise<void> {
+		const [prefix = '', ...args] = interaction.customId.split(':');
+		const route = buttons.find((b) => b.prefix === prefix);
+		const locale = localeOf(interaction.locale);
+		const log = ctx.logger.child({ button: interaction.customId, interaction: interaction.id });
+		try {
+			if (!route) throw new UserError('error.expiredButton');
+			await route.handle({ interaction, ctx, locale }, args);
+		} catch (err) {
+			await answerError(interaction, err, locale, log);
+		}
+	}
+
+	async function handle(interaction: Interaction): Promise<void> {
+		if (interaction.isChatInputCommand()) return onCommand(interaction);
+		if (interaction.isAutocomplete()) return onAutocomplete(interaction);
+		if (interaction.isButton()) return onButton(interaction);
+	}
+
+	return {
+		handle(interaction) {
+			const job = handle(interaction).catch((err: unknown) => ctx.logger.error({ err }, 'interaction handler crashed'));
+			inFlight.add(job);
+			void job.finally(() => inFlight.delete(job));
+			return job;
+		},
+		async idle() {
+			await Promise.allSettled([...inFlight]);
+		},
+	};
+}
+
+async function answerError(
+	interaction: ChatInputCommandInteraction | ButtonInteraction,
+	err: unknown,
+	locale: ReturnType<typeof localeOf>,
+	log: BotContext['logger'],
+): Promise<void> {
+	const content = err instanceof UserError ? t(locale, err.key, err.params) : t(locale, 'error.generic');
+	if (err instanceof UserError) log.debug({ key: err.key }, 'expected error answered');
+	else log.error({ err }, 'command failed');
+	try {
+		await respond(interaction, { content, ephemeral: true });
+	} catch (replyErr) {
+		log.warn({ err: replyErr }, 'could not tell the user about the error');
+	}
+}

@@ -1,0 +1,62 @@
+import {
+	MessageFlags,
+	type APIEmbed,
+	type ActionRowBuilder,
+	type ButtonBuilder,
+	type ButtonInteraction,
+	type ChatInputCommandInteraction,
+	type InteractionReplyOptions,
+	type MessageActionRowComponentBuilder,
+} from 'discord.js';
+import { MESSAGE_CONTENT_MAX } from '../render/limits.ts';
+import { truncate } from '../render/text.ts';
+
+export type Components = ActionRowBuilder<MessageActionRowComponentBuilder | ButtonBuilder>[];
+
+export interface ReplyBody {
+	content?: string;
+	embeds?: APIEmbed[];
+	components?: Components;
+	ephemeral?: boolean;
+}
+
+type Answerable = ChatInputCommandInteraction | ButtonInteraction;
+
+// Nothing the bot says in a reply may ping anyone (DESIGN.md "Mentions never ping").
+const NO_MENTIONS = { parse: [] as [] };
+
+/**
+ * The one way a handler answers: works whether or not the dispatcher has deferred,
+ * keeps content within Discord's limit and never pings.
+ */
+export async function respond(interaction: Answerable, body: ReplyBody): Promise<void> {
+	const content = body.content === undefined ? undefined : truncate(body.content, MESSAGE_CONTENT_MAX);
+	const payload = {
+		...(content === undefined ? {} : { content }),
+		embeds: body.embeds ?? [],
+		components: body.components ?? [],
+		allowedMentions: NO_MENTIONS,
+	};
+	if (interaction.deferred || interaction.replied) {
+		if (body.ephemeral && !interaction.ephemeral) {
+			// A public deferral cannot turn private: drop the placeholder, answer privately.
+			await interaction.deleteReply().catch(() => undefined);
+			await interaction.followUp({ ...payload, flags: MessageFlags.Ephemeral });
+			return;
+		}
+		await interaction.editReply(payload);
+		return;
+	}
+	const options: InteractionReplyOptions = body.ephemeral ? { ...payload, flags: MessageFlags.Ephemeral } : payload;
+	await interaction.reply(options);
+}
+
+/** Updates the message a button sits on (paging). */
+export async function updatePage(interaction: ButtonInteraction, body: ReplyBody): Promise<void> {
+	await interaction.update({
+		...(body.content === undefined ? {} : { content: truncate(body.content, MESSAGE_CONTENT_MAX) }),
+		embeds: body.embeds ?? [],
+		components: body.components ?? [],
+		allowedMentions: NO_MENTIONS,
+	});
+}

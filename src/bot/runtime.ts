@@ -1,0 +1,135 @@
+import { Events, type Client } from 'discord.js';
+import { Archive } from '../archive/archive.ts';
+import { ArchiveLoader } from '../archive/load.ts';
+import type { Config } from '../config.ts';
+import { registerSecret, type Logger } from '../log.ts';
+import { buttons, commands } from '../../commands/index.ts';
+import type { BotContext } from './command.ts';
+import { createClient, type ClientOverrides } from './client.ts';
+import { createDispatcher } from './dispatcher.ts';
+import { Scheduler } from '../delivery/scheduler.ts';
+import { openStore, type Store } from '../store/store.ts';
+import { localeOf } from '../i18n.ts';
+
+export interface BotOptions {
+	config: Config;
+	logger: Logger;
+	clientOptions?: ClientOverrides;
+	now?: () => Date;
+	/** An already open store (tests share one); otherwise STORE_URL is opened and closed with the bot. */
+	store?: Store;
+	/** Test hooks for the scheduler: second-level cron patterns, short retries. */
+	scheduler?: Pick<SchedulerOptionsLike, 'cronPattern' | 'retryBaseMs' | 'retryMaxMs'>;
+}
+
+type SchedulerOptionsLike = ConstructorParameters<typeof Scheduler>[0];
+
+export interface RunningBot {
+	client: Client;
+	ctx: BotContext;
+	loader: ArchiveLoader;
+	/** Finishes what is in flight, then disconnects. Safe to call twice. */
+	stop(): Promise<void>;
+}
+
+export class StartupError extends Error {
+	override name = 'StartupError';
+}
+
+export async function startBot(opts: BotOptions): Promise<RunningBot> {
+	const { config, logger } = opts;
+	if (!config.DISCORD_TOKEN) throw new StartupError('DISCORD_TOKEN is not set. Put the bot token in .env (see .env.example).');
+	registerSecret(config.DISCORD_TOKEN);
+
+	const archive = new Archive();
+	const loader = new ArchiveLoader({ dir: config.DIGEST_DIR, archive, logger: logger.child({ part: 'archive' }) });
+	await loader.loadAll();
+	const stats = archive.stats();
+	logger.info({ dir: config.DIGEST_DIR, ...stats, problems: archive.problems().length }, 'archive loaded');
+
+	const store = opts.store ?? (await openStore(config.STORE_URL, { logger: logger.child({ part: 'store' }) }));
+	const now = opts.now ?? (() => new Date());
+	const client = createClient(config, {
+		...(config.SHARD_IDS ? { shards: config.SHARD_IDS } : {}),
+		...(config.SHARD_COUNT ? { shardCount: config.SHARD_COUNT } : {}),
+		...opts.clientOptions,
+	});
+	const scheduler = new Scheduler({
+		store,
+		archive,
+		rest: client.rest,
+		logger,
+		now,
+		catchUpDays: config.CATCH_UP_DAYS,
+		// A shard's cache holds only its own guilds, so no two processes post to one channel.
+		guildIds: () => client.guilds.cache.keys(),
+		localeFor: (guildId) => localeOf(client.guilds.cache.get(guildId)?.preferredLocale),
+		...opts.scheduler,
+	});
+	const ctx: BotContext = { archive, config, logger, now, store, scheduler };
+	const dispatcher = createDispatcher(commands, buttons, ctx);
+	client.on(Events.InteractionCreate, (interaction) => void dispatcher.handle(interaction));
+	client.on(Events.Error, (err) => logger.error({ err }, 'discord client error'));
+	client.on(Events.ShardDisconnect, (event, shard) => logger.warn({ shard, code: event.code }, 'gateway disconnected'));
+	client.on(Events.ShardResume, (shard, replayed) => logger.info({ shard, replayed }, 'gateway resumed'));
+	client.on(Events.ChannelDelete, (channel) => {
+		if (channel.isDMBased()) return;
+		scheduler.remove(channel.guildId, channel.id);
+		store
+			.deleteSubscription(channel.guildId, channel.id)
+			.then((had) => had && logger.info({ guild: channel.guildId, channel: channel.id }, 'channel deleted; subscription removed'))
+			.catch((err: unknown) => logger.error({ err }, 'could not remove subscription of deleted channel'));
+	});
+	client.on(Events.GuildDelete, (guild) => {
+		// An outage also sends GUILD_DELETE (unavailable); only leaving the guild ends its subscriptions.
+		if (!guild.available) return;
+		scheduler.removeGuild(guild.id);
+		store
+			.deleteGuild(guild.id)
+			.then((n) => n && logger.info({ guild: guild.id, removed: n }, 'left guild; subscriptions removed'))
+			.catch((err: unknown) => logger.error({ err }, 'could not remove subscriptions of a guild we left'));
+	});
+
+	const scanEvery = config.SCAN_INTERVAL_SECONDS * 1000;
+	const scanTimer = setInterval(() => {
+		loader
+			.scan()
+			.then((r) => {
+				if (r.added.length + r.changed.length + r.removed.length > 0) logger.info({ ...r }, 'digest folder changed');
+				if (r.dates.length > 0 && client.isReady()) return scheduler.onDigestsChanged();
+			})
+			.catch((err: unknown) => logger.error({ err }, 'digest scan failed'));
+	}, scanEvery);
+	scanTimer.unref();
+
+	try {
+		await client.login(config.DISCORD_TOKEN);
+	} catch (err) {
+		clearInterval(scanTimer);
+		await client.destroy();
+		if (!opts.store) await store.close();
+		const reason = err instanceof Error ? err.message : String(err);
+		throw new StartupError(`Could not log in to Discord: ${reason}. Check DISCORD_TOKEN and DISCORD_API_BASE.`);
+	}
+	await new Promise<void>((resolve) => (client.isReady() ? resolve() : client.once(Events.ClientReady, () => resolve())));
+	logger.info({ user: client.user?.tag, guilds: client.guilds.cache.size }, 'ready');
+	await scheduler.start();
+
+	let stopping: Promise<void> | undefined;
+	return {
+		client,
+		ctx,
+		loader,
+		stop() {
+			stopping ??= (async () => {
+				clearInterval(scanTimer);
+				await dispatcher.idle();
+				await scheduler.stop();
+				await client.destroy();
+				if (!opts.store) await store.close();
+				logger.info({}, 'stopped');
+			})();
+			return stopping;
+		},
+	};
+}

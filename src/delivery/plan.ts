@@ -1,0 +1,96 @@
+import { createHash } from 'node:crypto';
+import type { ArchivedPaper } from '../digest/schema.ts';
+import type { Locale } from '../i18n.ts';
+import { digestMessages, type MessageBody } from '../render/embed.ts';
+import type { Subscription } from '../store/schema.ts';
+import { addDays } from './clock.ts';
+
+/** Discord's nonce is at most 25 characters. */
+const NONCE_LENGTH = 25;
+
+export interface PlannedMessage {
+	/** Ledger key and Discord nonce: the same message planned again gets the same one. */
+	nonce: string;
+	paperIds: string[];
+	body: MessageBody;
+}
+
+/**
+ * The papers of a digest a subscription wants: at least `minVotes` (unknown votes count as 0),
+ * then the `top` most-voted, kept in the digest's own order.
+ */
+export function selectPapers(sub: Pick<Subscription, 'minVotes' | 'top'>, papers: readonly ArchivedPaper[]): ArchivedPaper[] {
+	let chosen = sub.minVotes === null ? [...papers] : papers.filter((p) => (p.votes ?? 0) >= (sub.minVotes ?? 0));
+	if (sub.top !== null && chosen.length > sub.top) {
+		const keep = new Set(
+			[...chosen]
+				.map((p, i) => ({ p, i }))
+				.sort((a, b) => (b.p.votes ?? 0) - (a.p.votes ?? 0) || a.i - b.i)
+				.slice(0, sub.top)
+				.map(({ p }) => p.id),
+		);
+		chosen = chosen.filter((p) => keep.has(p.id));
+	}
+	return chosen;
+}
+
+/** Deterministic in (channel, digest, the message's papers): a resend after a crash is deduplicated by Discord. */
+export function messageNonce(channelId: string, date: string, paperIds: readonly string[], part = ''): string {
+	return createHash('sha256')
+		.update(`${channelId}|${date}|${part}|${paperIds.join(',')}`)
+		.digest('base64url')
+		.slice(0, NONCE_LENGTH);
+}
+
+/**
+ * The messages still owed to a channel for one digest. Only papers not yet in the ledger are
+ * rendered, so a digest rewritten after a partial delivery sends just what is new. The header
+ * and the role mention go with the first message of a digest, never again.
+ */
+export function planDigest(opts: {
+	sub: Pick<Subscription, 'channelId' | 'minVotes' | 'top' | 'mentionRoleId'>;
+	date: string;
+	papers: readonly ArchivedPaper[];
+	delivered: ReadonlySet<string>;
+	locale?: Locale;
+	/** In thread mode the header is its own message in the channel; the papers go in the thread. */
+	header?: boolean;
+}): PlannedMessage[] {
+	const { sub, date, delivered } = opts;
+	const remaining = selectPapers(sub, opts.papers).filter((p) => !delivered.has(p.id));
+	if (remaining.length === 0) return [];
+	const first = delivered.size === 0 && (opts.header ?? true);
+	const bodies = digestMessages(date, remaining, {
+		locale: opts.locale ?? 'ko',
+		header: first,
+		...(first && sub.mentionRoleId ? { roleId: sub.mentionRoleId } : {}),
+	});
+	let offset = 0;
+	return bodies.map((body) => {
+		const paperIds = remaining.slice(offset, offset + body.embeds.length).map((p) => p.id);
+		offset += body.embeds.length;
+		const nonce = messageNonce(sub.channelId, date, paperIds);
+		return { nonce, paperIds, body: { ...body, nonce, enforce_nonce: true } };
+	});
+}
+
+/**
+ * Which digest dates a subscription still has to consider, oldest first: after its start,
+ * within the catch-up window ending today (its local day). Older pending ones are reported
+ * so the caller can log that they were skipped.
+ */
+export function candidateDates(opts: {
+	dates: readonly string[];
+	startAfterDate: string | null;
+	today: string;
+	catchUpDays: number;
+}): { due: string[]; tooOld: string[] } {
+	const oldest = addDays(opts.today, -opts.catchUpDays);
+	const due: string[] = [];
+	const tooOld: string[] = [];
+	for (const date of [...opts.dates].sort()) {
+		if (opts.startAfterDate !== null && date <= opts.startAfterDate) continue;
+		(date < oldest ? tooOld : due).push(date);
+	}
+	return { due, tooOld };
+}

@@ -1,0 +1,166 @@
+import cron, { type ScheduledTask } from 'node-cron';
+import type { Logger } from '../log.ts';
+import type { Subscription } from '../store/schema.ts';
+import { dailyCron } from './clock.ts';
+import { deliverSubscription, type DeliveryDeps, type DeliveryOutcome } from './deliver.ts';
+
+export interface SchedulerOptions extends DeliveryDeps {
+	/** The guilds this process serves (its shards'): only their channels are delivered to. */
+	guildIds: () => Iterable<string>;
+	/** First retry delay after a passing failure; doubles up to `retryMaxMs`. */
+	retryBaseMs?: number;
+	retryMaxMs?: number;
+	/** Tests use second-level patterns; production fires at the subscription's HH:MM. */
+	cronPattern?: (sub: Subscription) => string;
+}
+
+const key = (sub: Pick<Subscription, 'guildId' | 'channelId'>) => `${sub.guildId}:${sub.channelId}`;
+
+/**
+ * Wakes each subscription at its time in its zone (node-cron), when new digests land, and
+ * after failures with backoff. Channels run concurrently — one channel's trouble never waits
+ * on another — while runs for one channel never overlap.
+ */
+export class Scheduler {
+	private readonly tasks = new Map<string, { task: ScheduledTask; pattern: string; timezone: string }>();
+	private readonly running = new Map<string, Promise<DeliveryOutcome | null>>();
+	private readonly again = new Set<string>();
+	private readonly retries = new Map<string, { timer: NodeJS.Timeout; attempt: number }>();
+	private stopped = false;
+	private readonly log: Logger;
+
+	constructor(private readonly opts: SchedulerOptions) {
+		this.log = opts.logger.child({ part: 'scheduler' });
+	}
+
+	/** Schedules every subscription of this process's guilds and delivers what was missed while down. */
+	async start(): Promise<void> {
+		const subs = await this.opts.store.listAllSubscriptions(this.opts.guildIds());
+		for (const sub of subs) this.schedule(sub);
+		this.log.info({ subscriptions: subs.length }, 'scheduler started; catching up');
+		await this.runMany(subs);
+	}
+
+	/** After /subscribe or /resume: (re)schedule and deliver anything already due. */
+	async upsert(sub: Subscription): Promise<DeliveryOutcome | null> {
+		this.schedule(sub);
+		return this.run(sub.guildId, sub.channelId);
+	}
+
+	remove(guildId: string, channelId: string): void {
+		const k = `${guildId}:${channelId}`;
+		void this.tasks.get(k)?.task.destroy();
+		this.tasks.delete(k);
+		const retry = this.retries.get(k);
+		if (retry) clearTimeout(retry.timer);
+		this.retries.delete(k);
+	}
+
+	removeGuild(guildId: string): void {
+		for (const k of [...this.tasks.keys()]) if (k.startsWith(`${guildId}:`)) this.remove(guildId, k.slice(guildId.length + 1));
+	}
+
+	/** New or changed digests: every open subscription gets them now, the rest at their time. */
+	async onDigestsChanged(): Promise<void> {
+		const subs = await this.opts.store.listAllSubscriptions(this.opts.guildIds());
+		await this.runMany(subs);
+	}
+
+	nextRun(sub: Pick<Subscription, 'guildId' | 'channelId'>): Date | null {
+		return this.tasks.get(key(sub))?.task.getNextRun() ?? null;
+	}
+
+	/** Resolves when no delivery is in flight. */
+	async idle(): Promise<void> {
+		while (this.running.size > 0) await Promise.allSettled([...this.running.values()]);
+	}
+
+	async stop(): Promise<void> {
+		this.stopped = true;
+		for (const { task } of this.tasks.values()) await task.destroy();
+		this.tasks.clear();
+		for (const { timer } of this.retries.values()) clearTimeout(timer);
+		this.retries.clear();
+		await this.idle();
+	}
+
+	private schedule(sub: Subscription): void {
+		if (this.stopped) return;
+		const k = key(sub);
+		const pattern = this.opts.cronPattern?.(sub) ?? dailyCron(sub.time);
+		const existing = this.tasks.get(k);
+		if (existing && existing.pattern === pattern && existing.timezone === sub.timezone) return;
+		void existing?.task.destroy();
+		const task = cron.schedule(pattern, () => this.run(sub.guildId, sub.channelId), {
+			timezone: sub.timezone,
+			name: `deliver:${k}`,
+			noOverlap: true,
+		});
+		task.unref();
+		this.tasks.set(k, { task, pattern, timezone: sub.timezone });
+	}
+
+	private async runMany(subs: readonly Subscription[]): Promise<void> {
+		await Promise.allSettled(subs.map((s) => this.run(s.guildId, s.channelId)));
+	}
+
+	/**
+	 * One delivery run for a channel. A trigger that arrives while one is running queues a
+	 * single follow-up run instead of a parallel one (the ledger would be read stale).
+	 */
+	run(guildId: string, channelId: string): Promise<DeliveryOutcome | null> {
+		const k = `${guildId}:${channelId}`;
+		const current = this.running.get(k);
+		if (current) {
+			this.again.add(k);
+			return current;
+		}
+		const job = this.runOnce(guildId, channelId).finally(() => {
+			this.running.delete(k);
+			if (this.again.delete(k) && !this.stopped) void this.run(guildId, channelId);
+		});
+		this.running.set(k, job);
+		return job;
+	}
+
+	private async runOnce(guildId: string, channelId: string): Promise<DeliveryOutcome | null> {
+		if (this.stopped) return null;
+		const k = `${guildId}:${channelId}`;
+		try {
+			// Always the stored record: a command may have changed or paused it since scheduling.
+			const sub = await this.opts.store.getSubscription(guildId, channelId);
+			if (!sub) {
+				this.remove(guildId, channelId);
+				return null;
+			}
+			const outcome = await deliverSubscription(sub, this.opts);
+			if (outcome.kind === 'retry') this.retryLater(sub);
+			else this.clearRetry(k);
+			return outcome;
+		} catch (err) {
+			this.log.error({ err, guild: guildId, channel: channelId }, 'delivery run failed; will retry');
+			this.retryLater({ guildId, channelId });
+			return null;
+		}
+	}
+
+	private retryLater(sub: Pick<Subscription, 'guildId' | 'channelId'>): void {
+		if (this.stopped) return;
+		const k = key(sub);
+		const previous = this.retries.get(k);
+		if (previous) clearTimeout(previous.timer);
+		const attempt = (previous?.attempt ?? 0) + 1;
+		const base = this.opts.retryBaseMs ?? 15_000;
+		const delay = Math.min(base * 2 ** (attempt - 1), this.opts.retryMaxMs ?? 15 * 60_000);
+		const timer = setTimeout(() => void this.run(sub.guildId, sub.channelId), delay);
+		timer.unref();
+		this.retries.set(k, { timer, attempt });
+		this.log.info({ guild: sub.guildId, channel: sub.channelId, attempt, delayMs: delay }, 'delivery retry scheduled');
+	}
+
+	private clearRetry(k: string): void {
+		const retry = this.retries.get(k);
+		if (retry) clearTimeout(retry.timer);
+		this.retries.delete(k);
+	}
+}

@@ -1,0 +1,180 @@
+/**
+ * Replies follow the interaction's locale: Korean for `ko`, English otherwise. A small table,
+ * no framework (STYLE.md): every user-facing string lives here, in both languages.
+ */
+export type Locale = 'ko' | 'en-US';
+
+export function localeOf(discordLocale: string | null | undefined): Locale {
+	return discordLocale === 'ko' ? 'ko' : 'en-US';
+}
+
+type Params = Record<string, string | number>;
+type Entry = { ko: string; 'en-US': string };
+
+const MESSAGES = {
+	'error.generic': {
+		'en-US': 'Something went wrong on our side. It has been logged; please try again in a moment.',
+		ko: '처리 중 문제가 발생했습니다. 기록해 두었으니 잠시 후 다시 시도해 주세요.',
+	},
+	'error.guildOnly': {
+		'en-US': 'This command only works in a server.',
+		ko: '이 명령어는 서버에서만 사용할 수 있습니다.',
+	},
+	'error.notAdmin': {
+		'en-US': 'You need the **Manage Channels** permission to do this.',
+		ko: '이 작업에는 **채널 관리** 권한이 필요합니다.',
+	},
+	'error.expiredButton': {
+		'en-US': 'This button is no longer valid. Run the command again.',
+		ko: '더 이상 사용할 수 없는 버튼입니다. 명령어를 다시 실행해 주세요.',
+	},
+	'paper.malformed': {
+		'en-US': '`{input}` is not an arXiv id. Try an id like `2412.04887` or an arxiv.org / huggingface.co/papers link.',
+		ko: '`{input}`은(는) arXiv ID가 아닙니다. `2412.04887` 같은 ID나 arxiv.org / huggingface.co/papers 링크를 입력해 주세요.',
+	},
+	'paper.unknown': {
+		'en-US': 'Paper `{id}` is not in any digest yet. It is on arXiv: <{url}>',
+		ko: '`{id}` 논문은 아직 어떤 다이제스트에도 없습니다. arXiv에서 보기: <{url}>',
+	},
+	'paper.appeared': {
+		'en-US': 'In the digest of {dates}.',
+		ko: '{dates} 다이제스트에 실렸습니다.',
+	},
+	'archive.empty': {
+		'en-US': 'No digest has been loaded yet.',
+		ko: '아직 불러온 다이제스트가 없습니다.',
+	},
+	'digest.badDate': {
+		'en-US': '`{input}` is not a date. Use YYYY-MM-DD, e.g. `2024-12-09`, or pick one from the list.',
+		ko: '`{input}`은(는) 날짜 형식이 아닙니다. `2024-12-09`처럼 YYYY-MM-DD로 입력하거나 목록에서 골라 주세요.',
+	},
+	'digest.unknown': {
+		'en-US': 'There is no digest for {date}. The latest is {latest}.',
+		ko: '{date} 다이제스트가 없습니다. 가장 최근 다이제스트는 {latest}입니다.',
+	},
+	'digest.page': {
+		'en-US': 'Daily Papers — {date} · page {page}/{pages}',
+		ko: '데일리 페이퍼 — {date} · {page}/{pages} 페이지',
+	},
+	'top.title': {
+		'en-US': 'Top papers — {period}',
+		ko: '인기 논문 — {period}',
+	},
+	'top.empty': {
+		'en-US': 'No papers in this period.',
+		ko: '이 기간에는 논문이 없습니다.',
+	},
+	'top.footer': {
+		'en-US': 'Page {page}/{pages} · {total} papers up to {date}',
+		ko: '{page}/{pages} 페이지 · {date}까지 {total}편',
+	},
+	'period.day': { 'en-US': 'day', ko: '하루' },
+	'period.week': { 'en-US': 'week', ko: '일주일' },
+	'period.month': { 'en-US': 'month', ko: '한 달' },
+	'period.year': { 'en-US': 'year', ko: '1년' },
+	'period.all': { 'en-US': 'all time', ko: '전체 기간' },
+	'search.title': {
+		'en-US': 'Search: {query}',
+		ko: '검색: {query}',
+	},
+	'search.none': {
+		'en-US': 'No paper matches `{query}`.',
+		ko: '`{query}`와(과) 일치하는 논문이 없습니다.',
+	},
+	'search.footer': {
+		'en-US': 'Page {page}/{pages} · {total} matches',
+		ko: '{page}/{pages} 페이지 · {total}건',
+	},
+	'search.tooShort': {
+		'en-US': 'Type at least 2 characters to search.',
+		ko: '두 글자 이상 입력해 주세요.',
+	},
+	'sub.badTime': {
+		'en-US': '`{input}` is not a time. Use 24-hour HH:MM, e.g. `09:00` or `18:30`.',
+		ko: '`{input}`은(는) 올바른 시각이 아닙니다. `09:00`, `18:30`처럼 24시간 HH:MM으로 입력해 주세요.',
+	},
+	'sub.badZone': {
+		'en-US': '`{input}` is not a time zone. Use an IANA name such as `Asia/Seoul` or `America/New_York` (autocomplete helps).',
+		ko: '`{input}`은(는) 시간대가 아닙니다. `Asia/Seoul`, `America/New_York` 같은 IANA 이름을 입력해 주세요 (자동 완성 참고).',
+	},
+	'sub.notHere': {
+		'en-US': 'That channel is not a text channel of this server.',
+		ko: '이 서버의 텍스트 채널이 아닙니다.',
+	},
+	'sub.everyone': {
+		'en-US': 'Paperboy does not mention @everyone. Pick a role to mention.',
+		ko: 'Paperboy는 @everyone을 멘션하지 않습니다. 멘션할 역할을 골라 주세요.',
+	},
+	'sub.missingPermissions': {
+		'en-US': 'I cannot post in {channel}: missing {permissions}. Grant them to Paperboy in the channel settings, then try again.',
+		ko: '{channel}에 글을 올릴 수 없습니다. 빠진 권한: {permissions}. 채널 설정에서 Paperboy에게 권한을 준 뒤 다시 시도해 주세요.',
+	},
+	'sub.saved': {
+		'en-US': 'Subscribed {channel}: daily at {time} ({timezone}). Next run: {next}. It starts with the next digest.',
+		ko: '{channel} 구독 완료: 매일 {time} ({timezone}). 다음 실행: {next}. 다음 다이제스트부터 올립니다.',
+	},
+	'sub.updated': {
+		'en-US': 'Updated {channel}: daily at {time} ({timezone}). Next run: {next}.',
+		ko: '{channel} 구독 설정을 바꿨습니다: 매일 {time} ({timezone}). 다음 실행: {next}.',
+	},
+	'sub.unmentionable': {
+		'en-US': 'Note: {role} is not mentionable and I lack Mention Everyone, so it will be shown but will not ping.',
+		ko: '참고: {role} 역할은 멘션할 수 없게 설정되어 있어 표시만 되고 알림은 가지 않습니다.',
+	},
+	'sub.none': {
+		'en-US': '{channel} is not subscribed.',
+		ko: '{channel}은(는) 구독 중이 아닙니다.',
+	},
+	'sub.removed': {
+		'en-US': 'Unsubscribed {channel}. Nothing more will be posted there.',
+		ko: '{channel} 구독을 해지했습니다. 더 이상 올리지 않습니다.',
+	},
+	'sub.listTitle': { 'en-US': 'Subscriptions in this server', ko: '이 서버의 구독' },
+	'sub.listEmpty': {
+		'en-US': 'No channel in this server is subscribed. Use `/subscribe` to start.',
+		ko: '구독 중인 채널이 없습니다. `/subscribe`로 시작해 보세요.',
+	},
+	'sub.line': {
+		'en-US': '{channel} · {time} {timezone}{filters} · last: {last} · next: {next}',
+		ko: '{channel} · {time} {timezone}{filters} · 최근: {last} · 다음: {next}',
+	},
+	'sub.pausedLine': {
+		'en-US': '⏸️ paused: {reason} — fix it, then `/resume`',
+		ko: '⏸️ 일시 정지: {reason} — 고친 뒤 `/resume`',
+	},
+	'sub.notPaused': {
+		'en-US': '{channel} is not paused; nothing to resume.',
+		ko: '{channel}은(는) 일시 정지 상태가 아닙니다.',
+	},
+	'sub.resumed': {
+		'en-US': 'Resumed {channel}. Missed digests are on their way.',
+		ko: '{channel} 구독을 다시 시작했습니다. 놓친 다이제스트를 곧 올립니다.',
+	},
+	'sub.never': { 'en-US': 'never', ko: '없음' },
+	'button.previous': { 'en-US': 'Previous', ko: '이전' },
+	'button.next': { 'en-US': 'Next', ko: '다음' },
+	'help.title': { 'en-US': 'Paperboy', ko: 'Paperboy' },
+	'help.body': {
+		'en-US':
+			'Paperboy posts a daily digest of research papers, one embed per paper, and lets anyone look papers up.\n\n' +
+			'**Look up**\n`/paper id:` a paper by arXiv id or link\n`/top period: limit:` the most-voted papers\n' +
+			'`/digest date:` a day\'s digest\n`/search query:` titles, authors and summaries\n\n' +
+			'**Subscribe a channel** (needs Manage Channels)\n`/subscribe channel: time: timezone:` the daily post, e.g. 09:00 Asia/Seoul; ' +
+			'options `min_votes`, `top`, `mention`, `thread`\n`/subscriptions` this server\'s list · `/unsubscribe` · `/resume` after fixing permissions\n\n' +
+			'The bot needs **View Channel**, **Send Messages** and **Embed Links** in the channel (plus thread permissions for `thread`).',
+		ko:
+			'Paperboy는 매일 연구 논문 다이제스트를 논문마다 임베드 하나로 올리고, 누구나 논문을 찾아볼 수 있게 합니다.\n\n' +
+			'**찾아보기**\n`/paper id:` arXiv ID나 링크로 논문 보기\n`/top period: limit:` 추천이 많은 논문\n' +
+			'`/digest date:` 특정 날짜의 다이제스트\n`/search query:` 제목·저자·요약 검색\n\n' +
+			'**채널 구독** (채널 관리 권한 필요)\n`/subscribe channel: time: timezone:` 매일 올릴 시각, 예: 09:00 Asia/Seoul; ' +
+			'옵션 `min_votes`, `top`, `mention`, `thread`\n`/subscriptions` 이 서버의 구독 목록 · `/unsubscribe` · 권한을 고친 뒤 `/resume`\n\n' +
+			'봇에게 채널의 **채널 보기**, **메시지 보내기**, **링크 첨부** 권한이 필요합니다 (`thread`는 스레드 권한도).',
+	},
+} satisfies Record<string, Entry>;
+
+export type MessageKey = keyof typeof MESSAGES;
+
+export function t(locale: Locale, key: MessageKey, params: Params = {}): string {
+	const template: string = MESSAGES[key][locale];
+	return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
+}
