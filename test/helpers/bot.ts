@@ -1,0 +1,70 @@
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig, type Config } from '../../src/config.ts';
+import { createLogger, type Logger } from '../../src/log.ts';
+import { startBot, type BotOptions, type RunningBot } from '../../src/bot/runtime.ts';
+import { openStore, type Store } from '../../src/store/store.ts';
+import { startEmulator, type Emulator, type EmulatorOptions } from '../emulator/index.ts';
+
+export interface Harness {
+	emu: Emulator;
+	bot: RunningBot;
+	store: Store;
+	config: Config;
+	dir: string;
+	logs: string[];
+	stop(): Promise<void>;
+}
+
+/** The real bot, in this process, against the loopback emulator, with a temp digest folder and SQLite file. */
+export async function startHarness(opts: {
+	emulator?: EmulatorOptions;
+	setup?: (emu: Emulator, dir: string) => Promise<void> | void;
+	env?: Record<string, string>;
+	bot?: Partial<Pick<BotOptions, 'now' | 'scheduler'>>;
+	store?: Store;
+} = {}): Promise<Harness> {
+	const dir = await mkdtemp(join(tmpdir(), 'paperboy-e2e-'));
+	await mkdir(join(dir, 'digests'), { recursive: true });
+	const emu = await startEmulator(opts.emulator);
+	await opts.setup?.(emu, dir);
+	const config = loadConfig({
+		DISCORD_TOKEN: emu.token,
+		DISCORD_APP_ID: emu.appId,
+		DISCORD_API_BASE: emu.apiBase,
+		DIGEST_DIR: join(dir, 'digests'),
+		STORE_URL: `sqlite://${join(dir, 'state.sqlite')}`,
+		LOG_LEVEL: 'debug',
+		...opts.env,
+	});
+	const logs: string[] = [];
+	const logger: Logger = createLogger('debug', (line) => logs.push(line));
+	const store = opts.store ?? (await openStore(config.STORE_URL, { logger }));
+	const bot = await startBot({
+		config,
+		logger,
+		store,
+		clientOptions: { ws: { buildIdentifyThrottler: () => ({ waitForIdentify: async () => {} }) } },
+		...opts.bot,
+	});
+	return {
+		emu,
+		bot,
+		store,
+		config,
+		dir,
+		logs,
+		async stop() {
+			await bot.stop();
+			if (!opts.store) await store.close();
+			await emu.stop();
+			await rm(dir, { recursive: true, force: true });
+		},
+	};
+}
+
+/** A slash-command payload as Discord sends it. */
+export function command(name: string, options: Array<{ name: string; type: number; value: unknown; focused?: boolean }> = []) {
+	return { name, type: 1, options };
+}
