@@ -105,10 +105,14 @@ function bulletPrefix(item: SummaryItem): string {
  * The summary as one line per bullet within `max`: whole bullets when they fit, else room
  * shared out evenly (short bullets keep all of theirs, long ones split the rest) and each cut
  * at a sentence or word; trailing bullets are dropped only when each would get under BULLET_MIN.
+ * The parser hands over plain text, so markdown characters are escaped, not left to format.
  */
 export function summaryDescription(summary: readonly SummaryItem[], max: number): string {
 	let bullets = summary
-		.map((item) => ({ prefix: bulletPrefix(item), text: oneLine(wellFormed(item.text)) }))
+		.map((item) => {
+			const raw = oneLine(wellFormed(item.text));
+			return { prefix: bulletPrefix(item), raw, text: escapeMarkdown(raw) };
+		})
 		.filter((b) => b.text);
 	const size = (bs: typeof bullets) => bs.reduce((n, b) => n + b.prefix.length + b.text.length, 0) + Math.max(0, bs.length - 1);
 	if (size(bullets) <= max) return bullets.map((b) => b.prefix + b.text).join('\n');
@@ -125,7 +129,10 @@ export function summaryDescription(summary: readonly SummaryItem[], max: number)
 		left -= cap;
 	});
 	return bullets
-		.map((b, i) => b.prefix + truncate(b.text, caps.get(i) ?? 0))
+		.map((b, i) => {
+			const cap = caps.get(i) ?? 0;
+			return b.prefix + (b.text.length <= cap ? b.text : truncateEscaped(b.raw, cap));
+		})
 		.join('\n');
 }
 

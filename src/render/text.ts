@@ -77,9 +77,10 @@ const SEPARATORS: { kind: CutKind; pattern: RegExp }[] = [
 /**
  * Where to cut `text` so that at most `limit` units are kept: the last separator of the
  * coarsest level that still keeps at least `minKeep` units, else a hard cut on a grapheme
- * boundary (a code point boundary if one cluster is longer than `limit`).
+ * boundary. If the first cluster alone is longer than `limit`, the cut keeps nothing, or with
+ * `splitCluster` falls on a code point boundary inside it.
  */
-function findCut(text: string, limit: number, minKeep: number): Cut {
+function findCut(text: string, limit: number, minKeep: number, splitCluster: boolean): Cut {
 	// One unit past the limit, so a separator that starts exactly at the limit is seen.
 	const head = text.slice(0, limit + 1);
 	for (const { kind, pattern } of SEPARATORS) {
@@ -95,7 +96,7 @@ function findCut(text: string, limit: number, minKeep: number): Cut {
 		}
 	}
 	let end = graphemeFloor(text, limit);
-	if (end === 0) end = codePointFloor(text, limit);
+	if (end === 0 && splitCluster) end = codePointFloor(text, limit);
 	return { end, next: end, kind: 'hard' };
 }
 
@@ -107,12 +108,12 @@ export function truncate(text: string, max: number): string {
 	if (text.length <= max) return text;
 	if (max < 1) return '';
 	if (max < 3) {
-		const end = codePointFloor(text, max - ELLIPSIS.length);
+		const end = graphemeFloor(text, max - ELLIPSIS.length);
 		return text.slice(0, end) + ELLIPSIS;
 	}
 	// Two units of room for ` …`; a word or hard cut then leaves one unit unused.
 	const limit = max - 2;
-	const cut = findCut(text, limit, Math.max(1, Math.floor(limit * MIN_KEEP_RATIO)));
+	const cut = findCut(text, limit, Math.max(1, Math.floor(limit * MIN_KEEP_RATIO)), false);
 	const kept = text.slice(0, cut.end).trimEnd();
 	if (!kept) return ELLIPSIS;
 	if (cut.kind === 'word' || cut.kind === 'hard') return kept + ELLIPSIS;
@@ -128,7 +129,7 @@ export function splitText(text: string, max: number): string[] {
 	const chunks: string[] = [];
 	let rest = text;
 	while (rest.length > max) {
-		const cut = findCut(rest, max, Math.max(1, Math.floor(max * MIN_KEEP_RATIO)));
+		const cut = findCut(rest, max, Math.max(1, Math.floor(max * MIN_KEEP_RATIO)), true);
 		const chunk = cut.kind === 'hard' ? rest.slice(0, cut.end) : rest.slice(0, cut.end).trimEnd();
 		if (chunk) chunks.push(chunk);
 		rest = rest.slice(cut.next);

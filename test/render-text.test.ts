@@ -1,0 +1,143 @@
+import { describe, expect, it } from 'vitest';
+import {
+	ELLIPSIS,
+	codePointFloor,
+	escapeMarkdown,
+	graphemeFloor,
+	oneLine,
+	splitText,
+	truncate,
+	truncateEscaped,
+	utf16Length,
+	wellFormed,
+} from '../src/render/text.ts';
+
+const isWellFormed = (s: string): boolean => (s as unknown as { isWellFormed(): boolean }).isWellFormed();
+
+const KOREAN =
+	'이 논문에서는 Momentum-GS라는 새로운 접근 방식을 소개합니다. 이는 대규모 장면의 3D 재구성을 위한 모멘텀 기반 자체 증류를 활용한 방법으로, ' +
+	'블록 간의 일관성을 높여 새로운 최첨단 성능을 달성합니다. Momentum-GS는 CityGaussian 대비 LPIPS를 12.8% 개선하였습니다.';
+
+describe('render/text', () => {
+	it('counts length in UTF-16 units, an astral emoji as two', () => {
+		expect(utf16Length('a😀한')).toBe(4);
+	});
+
+	it('leaves text that fits untouched', () => {
+		expect(truncate('short', 5)).toBe('short');
+		expect(truncate(KOREAN, KOREAN.length)).toBe(KOREAN);
+	});
+
+	it('cuts after a whole sentence when that keeps most of the room', () => {
+		const text = 'The first sentence is here. The second one is rather long and goes on.';
+		expect(truncate(text, 40)).toBe('The first sentence is here. …');
+	});
+
+	it('cuts at a word with an ellipsis when no sentence ends late enough', () => {
+		const out = truncate('alpha beta gamma delta epsilon zeta eta theta', 20);
+		expect(out).toBe('alpha beta gamma…');
+	});
+
+	it('cuts Korean text between words (eojeol), never inside one', () => {
+		const out = truncate(KOREAN, 50);
+		expect(out.length).toBeLessThanOrEqual(50);
+		expect(out.endsWith(ELLIPSIS)).toBe(true);
+		const kept = out.slice(0, -1).replace(/ $/, '');
+		expect(KOREAN.startsWith(kept)).toBe(true);
+		expect(KOREAN[kept.length]).toMatch(/\s/);
+	});
+
+	it('prefers a paragraph break over a sentence when both keep enough', () => {
+		const text = `${'First paragraph sentence one. Sentence two.'}\n\n${'Second paragraph. '.repeat(5)}`;
+		expect(truncate(text, 60)).toBe('First paragraph sentence one. Sentence two. …');
+	});
+
+	it('hard-cuts a single long word without splitting the emoji at the cut point', () => {
+		const text = `${'a'.repeat(8)}😀${'b'.repeat(10)}`;
+		// limit 8 lands just before the emoji, limit 9 inside it
+		expect(truncate(text, 10)).toBe(`${'a'.repeat(8)}${ELLIPSIS}`);
+		expect(truncate(text, 11)).toBe(`${'a'.repeat(8)}${ELLIPSIS}`);
+		expect(truncate(text, 12)).toBe(`${'a'.repeat(8)}😀${ELLIPSIS}`);
+	});
+
+	it('never exceeds max nor leaves a lone surrogate, for every max', () => {
+		const text = `${KOREAN} 😀😀 🇰🇷🇯🇵 e\u0301e\u0301 👩‍👩‍👧 ${'𝒜'.repeat(30)}`;
+		for (let max = 0; max <= text.length + 1; max++) {
+			const out = truncate(text, max);
+			expect(out.length, `max ${max}`).toBeLessThanOrEqual(max);
+			expect(isWellFormed(out), `max ${max}`).toBe(true);
+		}
+	});
+
+	it('does not split a combining sequence or a flag in a hard cut', () => {
+		const accents = 'e\u0301'.repeat(20);
+		for (let max = 3; max < accents.length; max++) {
+			const kept = truncate(accents, max).slice(0, -1);
+			expect(kept.length % 2, `max ${max}`).toBe(0);
+		}
+		const flags = '🇰🇷🇯🇵🇺🇸🇫🇷🇩🇪🇰🇷🇯🇵';
+		for (let max = 3; max < flags.length; max++) {
+			const kept = truncate(flags, max).slice(0, -1);
+			expect(kept.length % 4, `max ${max}`).toBe(0);
+		}
+	});
+
+	it('finds grapheme and code point boundaries', () => {
+		const family = 'x👩‍👩‍👧y';
+		expect(graphemeFloor(family, 5)).toBe(1);
+		expect(graphemeFloor(family, family.length - 1)).toBe(family.length - 1);
+		expect(codePointFloor('a😀', 2)).toBe(1);
+		expect(codePointFloor('a😀', 3)).toBe(3);
+	});
+
+	it('splits long content at paragraphs first, dropping only the separators', () => {
+		const paragraphs = ['First paragraph. It has two sentences.', 'Second paragraph is here.', 'Third.'];
+		const chunks = splitText(paragraphs.join('\n\n'), 45);
+		expect(chunks).toEqual(['First paragraph. It has two sentences.', 'Second paragraph is here.\n\nThird.']);
+	});
+
+	it('splits text into chunks within max that together hold every non-space character', () => {
+		const text = `${KOREAN}\n\n${KOREAN} ${'😀'.repeat(40)}${'x'.repeat(300)}`;
+		for (const max of [2, 3, 17, 64, 100, 2000]) {
+			const chunks = splitText(text, max);
+			for (const c of chunks) {
+				expect(c.length).toBeLessThanOrEqual(max);
+				expect(isWellFormed(c)).toBe(true);
+				expect(c.length).toBeGreaterThan(0);
+			}
+			expect(chunks.join('').replace(/\s/g, '')).toBe(text.replace(/\s/g, ''));
+		}
+	});
+
+	it('returns text that fits as one chunk, and nothing for empty text', () => {
+		expect(splitText('hello', 10)).toEqual(['hello']);
+		expect(splitText('', 10)).toEqual([]);
+	});
+
+	it('refuses a max too small to hold a code point', () => {
+		expect(() => splitText('abc', 1)).toThrow(RangeError);
+	});
+
+	it('escapes what breaks a masked link or starts formatting, and nothing else', () => {
+		expect(escapeMarkdown('[CLS] token *is* _all_ ~~you~~ `need` | a\\b')).toBe(
+			'\\[CLS\\] token \\*is\\* \\_all\\_ \\~\\~you\\~\\~ \\`need\\` \\| a\\\\b',
+		);
+		expect(escapeMarkdown('모멘텀 (Momentum) 3.5% @everyone')).toBe('모멘텀 (Momentum) 3.5% @everyone');
+	});
+
+	it('keeps escaped text within max even when escapes add length', () => {
+		const out = truncateEscaped('[a] '.repeat(200), 256);
+		expect(out.length).toBeLessThanOrEqual(256);
+		expect(out.startsWith('\\[a\\] ')).toBe(true);
+		expect(out).not.toMatch(/(^|[^\\])\\$/);
+	});
+
+	it('replaces lone surrogates and keeps pairs', () => {
+		expect(wellFormed('a\uD83Db😀\uDC00')).toBe('a\uFFFDb😀\uFFFD');
+		expect(isWellFormed(wellFormed('\uD800\uD800\uDC00'))).toBe(true);
+	});
+
+	it('folds line breaks and tabs to single spaces for one-line text', () => {
+		expect(oneLine('  a\tb\n\nc  ')).toBe('a b c');
+	});
+});
