@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { describeRedisUrl, sqlitePath } from '../src/store/backend.ts';
+import { openStore, StoreConnectError } from '../src/store/store.ts';
+
+describe('openStore', () => {
+	it('rejects an unreachable Redis with a clear error instead of retrying forever', async () => {
+		const error = await openStore('redis://127.0.0.1:1', { connectTimeoutMs: 2000 }).catch((e: unknown) => e);
+		expect(error).toBeInstanceOf(StoreConnectError);
+		expect((error as Error).message).toMatch(/^cannot connect to Redis at 127\.0\.0\.1:1: .*ECONNREFUSED/);
+	});
+
+	it('never puts the Redis password in the connection error', async () => {
+		const error = await openStore('redis://bot:hunter2-very-secret@127.0.0.1:1').catch((e: unknown) => e);
+		expect((error as Error).message).toMatch(/127\.0\.0\.1:1/);
+		expect((error as Error).message).not.toContain('hunter2');
+		expect(describeRedisUrl('rediss://:pw@cache.internal/0')).toBe('cache.internal:6379');
+	});
+
+	it('rejects a URL that is neither sqlite:// nor redis://', async () => {
+		await expect(openStore('postgres://localhost/db')).rejects.toThrow(/sqlite:\/\/ or redis:\/\//);
+		expect(() => sqlitePath('sqlite://')).toThrow(/file path/);
+	});
+
+	it('reads relative and absolute SQLite paths from the URL', () => {
+		expect(sqlitePath('sqlite://./var/paperboy.sqlite')).toBe('./var/paperboy.sqlite');
+		expect(sqlitePath('sqlite:///srv/paperboy.sqlite')).toBe('/srv/paperboy.sqlite');
+	});
+
+	it('rejects a namespace that could collide with store keys', async () => {
+		await expect(openStore('sqlite://:memory:', { namespace: 'sub' })).rejects.toThrow(/namespace/);
+		await expect(openStore('sqlite://:memory:', { namespace: 'a:b' })).rejects.toThrow(/namespace/);
+	});
+
+	it('opens an in-memory SQLite store', async () => {
+		const store = await openStore('sqlite://:memory:');
+		expect(store.kind).toBe('sqlite');
+		expect(await store.listAllSubscriptions()).toEqual([]);
+		await store.close();
+		await store.close(); // idempotent
+	});
+});
