@@ -18,6 +18,8 @@ export interface BotOptions {
 	now?: () => Date;
 	/** An already open store (tests share one); otherwise STORE_URL is opened and closed with the bot. */
 	store?: Store;
+	/** How long a file must be unchanged before it is read (a producer may still be writing it). */
+	settleMs?: number;
 	/** Test hooks for the scheduler: second-level cron patterns, short retries. */
 	scheduler?: Pick<SchedulerOptionsLike, 'cronPattern' | 'retryBaseMs' | 'retryMaxMs'>;
 }
@@ -28,6 +30,8 @@ export interface RunningBot {
 	client: Client;
 	ctx: BotContext;
 	loader: ArchiveLoader;
+	/** Scans DIGEST_DIR now (the timer does it every SCAN_INTERVAL_SECONDS). */
+	refresh(): Promise<void>;
 	/** Finishes what is in flight, then disconnects. Safe to call twice. */
 	stop(): Promise<void>;
 }
@@ -42,7 +46,12 @@ export async function startBot(opts: BotOptions): Promise<RunningBot> {
 	registerSecret(config.DISCORD_TOKEN);
 
 	const archive = new Archive();
-	const loader = new ArchiveLoader({ dir: config.DIGEST_DIR, archive, logger: logger.child({ part: 'archive' }) });
+	const loader = new ArchiveLoader({
+		dir: config.DIGEST_DIR,
+		archive,
+		logger: logger.child({ part: 'archive' }),
+		...(opts.settleMs === undefined ? {} : { settleMs: opts.settleMs }),
+	});
 	await loader.loadAll();
 	const stats = archive.stats();
 	logger.info({ dir: config.DIGEST_DIR, ...stats, problems: archive.problems().length }, 'archive loaded');
@@ -90,16 +99,19 @@ export async function startBot(opts: BotOptions): Promise<RunningBot> {
 			.catch((err: unknown) => logger.error({ err }, 'could not remove subscriptions of a guild we left'));
 	});
 
-	const scanEvery = config.SCAN_INTERVAL_SECONDS * 1000;
+	/** Re-reads changed digest files; new or changed digests go to every open subscription. */
+	const refresh = async (): Promise<void> => {
+		const r = await loader.scan();
+		if (r.added.length + r.changed.length + r.removed.length > 0) logger.info({ ...r }, 'digest folder changed');
+		if (r.dates.length > 0 && client.isReady()) await scheduler.onDigestsChanged();
+	};
+	let scanning: Promise<void> | undefined;
 	const scanTimer = setInterval(() => {
-		loader
-			.scan()
-			.then((r) => {
-				if (r.added.length + r.changed.length + r.removed.length > 0) logger.info({ ...r }, 'digest folder changed');
-				if (r.dates.length > 0 && client.isReady()) return scheduler.onDigestsChanged();
-			})
-			.catch((err: unknown) => logger.error({ err }, 'digest scan failed'));
-	}, scanEvery);
+		// A slow scan (a huge archive on a slow disk) must not pile up behind itself.
+		scanning ??= refresh()
+			.catch((err: unknown) => logger.error({ err }, 'digest scan failed'))
+			.finally(() => (scanning = undefined));
+	}, config.SCAN_INTERVAL_SECONDS * 1000);
 	scanTimer.unref();
 
 	try {
@@ -120,9 +132,11 @@ export async function startBot(opts: BotOptions): Promise<RunningBot> {
 		client,
 		ctx,
 		loader,
+		refresh,
 		stop() {
 			stopping ??= (async () => {
 				clearInterval(scanTimer);
+				await scanning;
 				await dispatcher.idle();
 				await scheduler.stop();
 				await client.destroy();

@@ -22,7 +22,7 @@ export async function startHarness(opts: {
 	emulator?: EmulatorOptions;
 	setup?: (emu: Emulator, dir: string) => Promise<void> | void;
 	env?: Record<string, string>;
-	bot?: Partial<Pick<BotOptions, 'now' | 'scheduler'>>;
+	bot?: Partial<Pick<BotOptions, 'now' | 'scheduler' | 'settleMs'>>;
 	store?: Store;
 } = {}): Promise<Harness> {
 	const dir = await mkdtemp(join(tmpdir(), 'paperboy-e2e-'));
@@ -67,4 +67,14 @@ export async function startHarness(opts: {
 /** A slash-command payload as Discord sends it. */
 export function command(name: string, options: Array<{ name: string; type: number; value: unknown; focused?: boolean }> = []) {
 	return { name, type: 1, options };
+}
+
+/** What the user finally sees: the reply, or the edit that follows a deferral. */
+export async function answerOf(handle: ReturnType<Emulator['interact']>): Promise<Record<string, unknown>> {
+	const res = await handle.response();
+	if (res.type === 5) {
+		const [edit] = await handle.waitForEdits(1);
+		return { ...edit, flags: res.data?.['flags'] };
+	}
+	return res.data ?? {};
 }
