@@ -198,7 +198,7 @@ const NO_PINGS = (): APIAllowedMentions => ({ parse: [] });
  */
 export function digestMessages(date: string, papers: readonly ArchivedPaper[], opts: DigestMessagesOptions = {}): MessageBody[] {
 	const locale = opts.locale ?? 'ko';
-	if (opts.roleId !== undefined && !/^\d{1,20}$/.test(opts.roleId)) {
+	if (opts.roleId !== undefined && !/^[1-9]\d{0,19}$/.test(opts.roleId)) {
 		throw new TypeError(`roleId must be a snowflake, got ${JSON.stringify(opts.roleId.slice(0, 40))}`);
 	}
 	const messages: MessageBody[] = [];

@@ -18,6 +18,8 @@ export interface PaperListOptions {
 /** A title longer than this crowds a one-line list; shortened further only when a page is long. */
 const LIST_TITLE_MAX = 160;
 const LIST_TITLE_MIN = 24;
+/** Room for `2024-12-09`; anything longer is not a date. */
+const DATE_MAX = 16;
 
 const LABELS = {
 	ko: { empty: '논문이 없습니다.', more: (n: number) => `… 외 ${n}편` },
@@ -34,7 +36,8 @@ function line(paper: ArchivedPaper, rank: number, titleMax: number): string {
 	const url = embedUrl(paper.url);
 	const parts = [`**${rank}.** ${url ? `[${title}](${linkTarget(url)})` : title}`];
 	if (paper.votes !== null) parts.push(`▲ ${paper.votes}`);
-	parts.push(paper.date);
+	const date = truncate(oneLine(wellFormed(paper.date)), DATE_MAX);
+	if (date) parts.push(date);
 	return parts.join(' · ');
 }
 
