@@ -395,7 +395,10 @@ export class Emulator {
 		return this.#gateway.sessions().map((s) => ({ id: s.id, shard: s.shard, connected: s.ws !== undefined, history: [...s.history] }));
 	}
 
-	/** Resolves with the first truthy value of `pred`, re-evaluated after every request and gateway event. */
+	/**
+	 * Resolves with the first truthy value of `pred`, re-evaluated after every request and gateway event and
+	 * every 10 ms (so predicates over client-side state, which changes after our events, are seen too).
+	 */
 	waitFor<T>(pred: () => T | undefined | null | false, timeoutMs = 5000): Promise<T> {
 		return new Promise((resolve, reject) => {
 			const check = (): boolean => {
@@ -409,7 +412,9 @@ export class Emulator {
 				cleanup();
 				reject(new Error(`emulator.waitFor timed out after ${timeoutMs} ms`));
 			}, timeoutMs);
+			const poll = setInterval(check, 10);
 			const cleanup = () => {
+				clearInterval(poll);
 				clearTimeout(timer);
 				this.#events.off('change', check);
 			};
