@@ -121,7 +121,9 @@ function parseUnsafe(raw: string, file: string): ParseResult {
 	const problems: Problem[] = [];
 	const report = (line: number, level: Problem['level'], message: string) => problems.push({ file, line, level, message });
 
-	const tokens = Lexer.lex(text, { gfm: true });
+	// Block structure only: inline lexing of every summary bullet is most of marked's time and we
+	// need inline tokens just for headings and the short metadata paragraphs (lexed on demand below).
+	const tokens = new Lexer({ gfm: true }).blockTokens(text, []);
 	let cursor = 0;
 	const lineOfToken = (tok: Token): number => {
 		const at = tok.raw ? text.indexOf(tok.raw, cursor) : -1;
@@ -238,8 +240,9 @@ function truncate(s: string, n: number): string {
 }
 
 function startPaper(h: Tokens.Heading, line: number, report: (line: number, level: Problem['level'], message: string) => void): PaperDraft {
-	const link = findLink(h.tokens);
-	const title = collapse(link ? inlineText(link.tokens, link.text) : inlineText(h.tokens, h.text));
+	const inline = Lexer.lexInline(h.text, { gfm: true });
+	const link = findLink(inline);
+	const title = collapse(link ? inlineText(link.tokens, link.text) : inlineText(inline, h.text));
 	const draft: PaperDraft = { id: null, href: link?.href ?? null, title, line, votes: null, authors: [], thumbnail: null, summary: [], skip: false };
 	if (!link) {
 		// A heading that itself is an id or a URL still names the paper.
@@ -268,7 +271,8 @@ function readParagraph(
 	line: number,
 	report: (line: number, level: Problem['level'], message: string) => void,
 ): void {
-	for (const href of findImages(p.tokens)) {
+	const images = p.text.includes('![') ? findImages(Lexer.lexInline(p.text, { gfm: true })) : [];
+	for (const href of images) {
 		if (paper.thumbnail !== null) break;
 		const resolved = resolveThumbnail(href);
 		if (resolved.url) paper.thumbnail = resolved.url;

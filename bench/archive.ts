@@ -1,0 +1,103 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { Archive } from '../src/archive/archive.ts';
+import { ArchiveLoader } from '../src/archive/load.ts';
+import { writeSyntheticArchive } from './synthetic.ts';
+
+export interface Latency {
+	p50Ms: number;
+	p99Ms: number;
+}
+
+export interface ArchiveBenchResult {
+	files: number;
+	megabytes: number;
+	papers: number;
+	buildSeconds: number;
+	filesPerSecond: number;
+	megabytesPerSecond: number;
+	peakRssMb: number;
+	paperLookup: Latency;
+	topAll: Latency;
+	topWeek: Latency;
+	search: Latency;
+	suggest: Latency;
+}
+
+function latency(samples: number[]): Latency {
+	const sorted = [...samples].sort((a, b) => a - b);
+	const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
+	return { p50Ms: round(at(0.5), 4), p99Ms: round(at(0.99), 4) };
+}
+
+function round(n: number, digits = 2): number {
+	const f = 10 ** digits;
+	return Math.round(n * f) / f;
+}
+
+function time(runs: number, fn: (i: number) => unknown): Latency {
+	const samples: number[] = [];
+	for (let i = 0; i < runs; i++) {
+		const t = performance.now();
+		fn(i);
+		samples.push(performance.now() - t);
+	}
+	return latency(samples);
+}
+
+/** Builds the index over a synthetic ten-year archive and times the look-ups commands make. */
+export async function benchArchive(opts: { days?: number; log?: (line: string) => void } = {}): Promise<ArchiveBenchResult> {
+	const log = opts.log ?? ((line: string) => process.stdout.write(`${line}\n`));
+	const dir = await mkdtemp(path.join(os.tmpdir(), 'paperboy-bench-'));
+	try {
+		const { files, bytes } = await writeSyntheticArchive(dir, opts.days ?? 3650);
+		let peak = process.memoryUsage().rss;
+		const sampler = setInterval(() => {
+			peak = Math.max(peak, process.memoryUsage().rss);
+		}, 20);
+		const archive = new Archive();
+		const t0 = performance.now();
+		await new ArchiveLoader({ dir, archive }).loadAll();
+		const buildSeconds = (performance.now() - t0) / 1000;
+		clearInterval(sampler);
+		peak = Math.max(peak, process.memoryUsage().rss);
+
+		const ids = [...archive.top({ period: 'all', limit: 1_000_000 })].map((p) => p.id);
+		const dates = archive.dates();
+		const queries = ['attention', 'gaussian splatting', '어텐션', '가우시안 스플래팅', 'Mina Park', '작은 모델', 'benchmark vision', '벤치마크'];
+		const result: ArchiveBenchResult = {
+			files,
+			megabytes: round(bytes / 1e6),
+			papers: archive.stats().papers,
+			buildSeconds: round(buildSeconds),
+			filesPerSecond: round(files / buildSeconds, 0),
+			megabytesPerSecond: round(bytes / 1e6 / buildSeconds),
+			peakRssMb: round(peak / 1e6, 0),
+			paperLookup: time(2000, (i) => archive.paper(ids[(i * 7919) % ids.length] ?? '')),
+			topAll: time(200, () => archive.top({ period: 'all', limit: 10 })),
+			topWeek: time(200, (i) => archive.top({ period: 'week', date: dates[i % dates.length] ?? '', limit: 10 })),
+			search: time(200, (i) => archive.search(queries[i % queries.length] ?? '', { limit: 10 })),
+			suggest: time(200, (i) => archive.suggest(['gau', 'tiny t', '2501.0', 'spar'][i % 4] ?? '')),
+		};
+		const rows: [string, string][] = [
+			['files', `${result.files} (${result.megabytes} MB, ${result.papers} papers)`],
+			['build index', `${result.buildSeconds} s · ${result.filesPerSecond} files/s · ${result.megabytesPerSecond} MB/s`],
+			['peak RSS', `${result.peakRssMb} MB`],
+			['paper(id)', fmt(result.paperLookup)],
+			['top all', fmt(result.topAll)],
+			['top week', fmt(result.topWeek)],
+			['search', fmt(result.search)],
+			['suggest', fmt(result.suggest)],
+		];
+		log('archive (synthetic ten-year archive)');
+		for (const [k, v] of rows) log(`  ${k.padEnd(12)} ${v}`);
+		return result;
+	} finally {
+		await rm(dir, { recursive: true, force: true });
+	}
+}
+
+function fmt(l: Latency): string {
+	return `p50 ${l.p50Ms} ms · p99 ${l.p99Ms} ms`;
+}
