@@ -88,7 +88,10 @@ export async function openSqlite(url: string, namespace: string, logger: Logger)
 	// The adapter's query() waits on its connection promise; calling it at once gives that promise a handler.
 	const query = adapter.query as SqlQuery;
 	try {
+		// WAL lets readers and the writer of several processes overlap; NORMAL sync is crash-safe in WAL
+		// mode and only risks the last commits on power loss, which the Discord nonce covers for deliveries.
 		await query('PRAGMA journal_mode=WAL');
+		await query('PRAGMA synchronous=NORMAL');
 	} catch (error) {
 		throw new StoreConnectError(`cannot open SQLite store at ${path}: ${(error as Error).message}`, { cause: error });
 	}
