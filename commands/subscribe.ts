@@ -105,8 +105,11 @@ export const subscribeCommand: Command = {
 		if (!time) throw new UserError('sub.badTime', { input: rawTime.slice(0, 20) });
 		const timezone = interaction.options.getString('timezone')?.trim() || ctx.config.DEFAULT_TIMEZONE;
 		if (!isValidTimeZone(timezone)) throw new UserError('sub.badZone', { input: timezone.slice(0, 64) });
-		const role = interaction.options.getRole('mention');
-		if (role && role.id === interaction.guildId) throw new UserError('sub.everyone');
+		// The raw id, checked against this guild's own roles: a payload cannot smuggle in another server's role.
+		const roleId = interaction.options.get('mention')?.value;
+		if (roleId === interaction.guildId) throw new UserError('sub.everyone');
+		const role = typeof roleId === 'string' ? interaction.guild.roles.cache.get(roleId) : undefined;
+		if (typeof roleId === 'string' && !role) throw new UserError('sub.unknownRole');
 		const existing = await ctx.store.getSubscription(interaction.guildId, channel.id);
 		const thread = interaction.options.getBoolean('thread') ?? existing?.thread ?? false;
 		const missing = missingPermissions(channel, thread);

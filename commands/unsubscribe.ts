@@ -5,6 +5,7 @@ import {
 	PermissionFlagsBits,
 	type RESTPostAPIChatInputApplicationCommandsJSONBody,
 } from 'discord.js';
+import { optionChannelId } from '../src/bot/channels.ts';
 import type { Command } from '../src/bot/command.ts';
 import { UserError } from '../src/bot/errors.ts';
 import { respond } from '../src/bot/reply.ts';
@@ -36,7 +37,7 @@ export const unsubscribeCommand: Command = {
 	async execute({ interaction, ctx, locale }) {
 		if (!interaction.inCachedGuild()) throw new UserError('error.guildOnly');
 		// A deleted channel is no longer in the cache, but its subscription must still be removable.
-		const channelId = interaction.options.getChannel('channel')?.id ?? interaction.channelId;
+		const channelId = optionChannelId(interaction);
 		const removed = await ctx.store.deleteSubscription(interaction.guildId, channelId);
 		if (!removed) throw new UserError('sub.none', { channel: `<#${channelId}>` });
 		ctx.scheduler.remove(interaction.guildId, channelId);

@@ -105,6 +105,10 @@ const MESSAGES = {
 		'en-US': 'Paperboy does not mention @everyone. Pick a role to mention.',
 		ko: 'Paperboy는 @everyone을 멘션하지 않습니다. 멘션할 역할을 골라 주세요.',
 	},
+	'sub.unknownRole': {
+		'en-US': 'That role is not in this server.',
+		ko: '이 서버에 없는 역할입니다.',
+	},
 	'sub.missingPermissions': {
 		'en-US': 'I cannot post in {channel}: missing {permissions}. Grant them to Paperboy in the channel settings, then try again.',
 		ko: '{channel}에 글을 올릴 수 없습니다. 빠진 권한: {permissions}. 채널 설정에서 Paperboy에게 권한을 준 뒤 다시 시도해 주세요.',

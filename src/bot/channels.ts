@@ -22,12 +22,21 @@ const THREADS: Array<[string, PermissionResolvable]> = [
  * own cache: an id from another server never resolves, whatever the payload claims.
  */
 export function targetChannel(interaction: ChatInputCommandInteraction<'cached'>, option = 'channel'): GuildTextBasedChannel {
-	const id = interaction.options.getChannel(option)?.id ?? interaction.channelId;
+	const id = optionChannelId(interaction, option);
 	const channel = interaction.guild.channels.cache.get(id);
 	if (!channel || (channel.type !== ChannelType.GuildText && channel.type !== ChannelType.GuildAnnouncement)) {
 		throw new UserError('sub.notHere');
 	}
 	return channel;
+}
+
+/**
+ * The raw id an admin named (default: where the command was typed). Read from the option's
+ * value, not its resolved object: a missing resolution must not silently mean "this channel".
+ */
+export function optionChannelId(interaction: ChatInputCommandInteraction, option = 'channel'): string {
+	const value = interaction.options.get(option)?.value;
+	return typeof value === 'string' ? value : interaction.channelId;
 }
 
 /** The permissions Paperboy lacks to deliver in `channel`, by their names in Discord's UI. */

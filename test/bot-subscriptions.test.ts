@@ -1,0 +1,158 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { answerOf, startHarness, type Harness } from './helpers/bot.ts';
+import { subscribe } from './helpers/subscriptions.ts';
+
+const STRING = 3;
+const INTEGER = 4;
+const BOOLEAN = 5;
+const CHANNEL = 7;
+const ROLE = 8;
+const MANAGE_CHANNELS = String(1n << 4n);
+
+describe('subscription commands end to end', () => {
+	let h: Harness;
+	let guild = { id: '', channels: [] as string[], botRoleId: '' };
+	let other = { id: '', channels: [] as string[] };
+
+	beforeAll(async () => {
+		h = await startHarness({
+			env: { DEFAULT_TIMEZONE: 'Asia/Seoul' },
+			setup: (emu) => {
+				guild = emu.addGuild({ channels: 4 });
+				other = emu.addGuild({ channels: 1 });
+			},
+		});
+	});
+	afterAll(async () => h?.stop());
+
+	const run = (name: string, options: Array<{ name: string; type: number; value: unknown }> = [], extra: { permissions?: string; channelId?: string; locale?: string; guildId?: string } = {}) =>
+		answerOf(
+			h.emu.interact({
+				guildId: extra.guildId ?? guild.id,
+				channelId: extra.channelId ?? guild.channels[0]!,
+				type: 2,
+				permissions: extra.permissions ?? MANAGE_CHANNELS,
+				...(extra.locale ? { locale: extra.locale } : {}),
+				data: { name, type: 1, options },
+			}),
+		);
+
+	it('registers admin commands hidden from members without Manage Channels', async () => {
+		const { deployCommands } = await import('../src/deploy.ts');
+		await deployCommands(h.config, guild.id, h.bot.ctx.logger);
+		const registered = h.emu.commands(guild.id);
+		const subscribe = registered.find((c) => c['name'] === 'subscribe');
+		expect(subscribe?.['default_member_permissions']).toBe(MANAGE_CHANNELS);
+		expect(registered.find((c) => c['name'] === 'paper')?.['name_localizations']).toEqual({ ko: '논문' });
+	});
+
+	it('refuses a member without Manage Channels on the server side too', async () => {
+		const res = await run('subscribe', [], { permissions: '0' });
+		expect(res['flags']).toBe(64);
+		expect(res['content']).toContain('Manage Channels');
+		expect(await h.store.listSubscriptions(guild.id)).toHaveLength(0);
+	});
+
+	it('rejects an invalid time and an unknown time zone, ephemerally', async () => {
+		const badTime = await run('subscribe', [{ name: 'time', type: STRING, value: '25:00' }]);
+		expect(badTime['flags']).toBe(64);
+		expect(badTime['content']).toContain('HH:MM');
+		const badZone = await run('subscribe', [{ name: 'timezone', type: STRING, value: 'Mars/Olympus' }]);
+		expect(badZone['content']).toContain('Mars/Olympus');
+		expect(await h.store.listSubscriptions(guild.id)).toHaveLength(0);
+	});
+
+	it('says exactly which permission is missing before saving', async () => {
+		const ch = guild.channels[1]!;
+		h.emu.denyPermission(ch, 'EmbedLinks');
+		await new Promise((r) => setTimeout(r, 100));
+		const res = await run('subscribe', [{ name: 'channel', type: CHANNEL, value: ch }]);
+		expect(res['content']).toContain('Embed Links');
+		expect(res['content']).not.toContain('Send Messages');
+		const threads = guild.channels[2]!;
+		h.emu.denyPermission(threads, 'CreatePublicThreads');
+		await new Promise((r) => setTimeout(r, 100));
+		const res2 = await run('subscribe', [
+			{ name: 'channel', type: CHANNEL, value: threads },
+			{ name: 'thread', type: BOOLEAN, value: true },
+		]);
+		expect(res2['content']).toContain('Create Public Threads');
+		expect(await h.store.listSubscriptions(guild.id)).toHaveLength(0);
+	});
+
+	it('subscribes with defaults, then updates the settings in place', async () => {
+		const ch = guild.channels[0]!;
+		const res = await run('subscribe', [], { locale: 'ko' });
+		expect(res['flags']).toBe(64);
+		expect(res['content']).toContain('구독 완료');
+		const saved = await h.store.getSubscription(guild.id, ch);
+		expect(saved).toMatchObject({ time: '09:00', timezone: 'Asia/Seoul', thread: false, paused: null });
+		const roleId = guild.botRoleId; // a real role of this guild
+		const upd = await run('subscribe', [
+			{ name: 'time', type: STRING, value: '7:30' },
+			{ name: 'timezone', type: STRING, value: 'Europe/Berlin' },
+			{ name: 'min_votes', type: INTEGER, value: 5 },
+			{ name: 'top', type: INTEGER, value: 10 },
+			{ name: 'mention', type: ROLE, value: roleId },
+		]);
+		expect(upd['content']).toContain('Updated');
+		const updated = await h.store.getSubscription(guild.id, ch);
+		expect(updated).toMatchObject({ time: '07:30', timezone: 'Europe/Berlin', minVotes: 5, top: 10, mentionRoleId: roleId });
+		expect(updated?.createdAt).toBe(saved?.createdAt);
+		expect(updated?.startAfterDate).toBe(saved?.startAfterDate);
+	});
+
+	it('never mentions @everyone, nor a role of another server', async () => {
+		const foreign = await run('subscribe', [{ name: 'mention', type: ROLE, value: '423456789012345678' }]);
+		expect(foreign['content']).toContain('not in this server');
+		const res = await run('subscribe', [{ name: 'mention', type: ROLE, value: guild.id }]);
+		expect(res['content']).toContain('@everyone');
+		expect((await h.store.getSubscription(guild.id, guild.channels[0]!))?.mentionRoleId).not.toBe(guild.id);
+	});
+
+	it('autocompletes time zones', async () => {
+		const res = await h.emu
+			.interact({ guildId: guild.id, channelId: guild.channels[0]!, type: 4, data: { name: 'subscribe', type: 1, options: [{ name: 'timezone', type: STRING, value: 'seoul', focused: true }] } })
+			.response();
+		expect(res.data?.['choices']).toEqual([{ name: 'Asia/Seoul', value: 'Asia/Seoul' }]);
+	});
+
+	it('/subscriptions lists this server’s channels with settings, last digest, next run and pause reason', async () => {
+		await subscribe(h.store, guild.id, guild.channels[3]!, {
+			lastDeliveredDate: '2026-01-02',
+			paused: { reason: 'Missing Permissions: the bot needs Send Messages and Embed Links here', code: 50013, at: new Date().toISOString() },
+		});
+		await subscribe(h.store, other.id, other.channels[0]!);
+		const res = await run('subscriptions');
+		const text = JSON.stringify(res);
+		expect(res['flags']).toBe(64);
+		expect(text).toContain(`<#${guild.channels[0]}>`);
+		expect(text).toContain('07:30 Europe/Berlin');
+		expect(text).toMatch(/<t:\d+:f>/);
+		expect(text).toContain('2026-01-02');
+		expect(text).toContain('paused: Missing Permissions');
+		expect(text).not.toContain(other.channels[0]!);
+	});
+
+	it('a guild cannot unsubscribe another guild’s channel', async () => {
+		const res = await run('unsubscribe', [{ name: 'channel', type: CHANNEL, value: other.channels[0]! }]);
+		expect(res['content']).toContain('not subscribed');
+		expect(await h.store.getSubscription(other.id, other.channels[0]!)).not.toBeNull();
+	});
+
+	it('/unsubscribe removes the subscription and its schedule', async () => {
+		const ch = guild.channels[0]!;
+		const res = await run('unsubscribe');
+		expect(res['content']).toContain('Unsubscribed');
+		expect(await h.store.getSubscription(guild.id, ch)).toBeNull();
+		expect(h.bot.ctx.scheduler.nextRun({ guildId: guild.id, channelId: ch })).toBeNull();
+		const again = await run('unsubscribe');
+		expect(again['content']).toContain('not subscribed');
+	});
+
+	it('/resume on a channel that is not paused says so', async () => {
+		await subscribe(h.store, guild.id, guild.channels[0]!);
+		const res = await run('resume');
+		expect(res['content']).toContain('not paused');
+	});
+});
