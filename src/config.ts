@@ -31,6 +31,11 @@ export const ConfigSchema = z.object({
 		.transform((s) => s.split(',').map(Number))
 		.optional(),
 	SHARD_COUNT: z.coerce.number().int().min(1).optional(),
+	/** Key prefix in the store, so several bots (or test runs) can share one Redis. */
+	STORE_NAMESPACE: z
+		.string()
+		.regex(/^[A-Za-z0-9_.-]{1,64}$/, 'STORE_NAMESPACE may use letters, digits, _ . - (at most 64)')
+		.optional(),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

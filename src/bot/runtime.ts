@@ -8,6 +8,7 @@ import type { BotContext } from './command.ts';
 import { createClient, type ClientOverrides } from './client.ts';
 import { createDispatcher } from './dispatcher.ts';
 import { Scheduler } from '../delivery/scheduler.ts';
+import { scheduleFleetJobs, type FleetJobsOptions } from '../delivery/fleet.ts';
 import { openStore, type Store } from '../store/store.ts';
 import { localeOf } from '../i18n.ts';
 
@@ -22,6 +23,8 @@ export interface BotOptions {
 	settleMs?: number;
 	/** Test hooks for the scheduler: second-level cron patterns, short retries. */
 	scheduler?: Pick<SchedulerOptionsLike, 'cronPattern' | 'retryBaseMs' | 'retryMaxMs'>;
+	/** Test hooks for the once-per-fleet jobs. */
+	fleet?: Pick<FleetJobsOptions, 'sweepPattern' | 'onSweep'>;
 }
 
 type SchedulerOptionsLike = ConstructorParameters<typeof Scheduler>[0];
@@ -56,7 +59,12 @@ export async function startBot(opts: BotOptions): Promise<RunningBot> {
 	const stats = archive.stats();
 	logger.info({ dir: config.DIGEST_DIR, ...stats, problems: archive.problems().length }, 'archive loaded');
 
-	const store = opts.store ?? (await openStore(config.STORE_URL, { logger: logger.child({ part: 'store' }) }));
+	const store =
+		opts.store ??
+		(await openStore(config.STORE_URL, {
+			logger: logger.child({ part: 'store' }),
+			...(config.STORE_NAMESPACE ? { namespace: config.STORE_NAMESPACE } : {}),
+		}));
 	const now = opts.now ?? (() => new Date());
 	const client = createClient(config, {
 		...(config.SHARD_IDS ? { shards: config.SHARD_IDS } : {}),
@@ -125,6 +133,7 @@ export async function startBot(opts: BotOptions): Promise<RunningBot> {
 	}
 	await new Promise<void>((resolve) => (client.isReady() ? resolve() : client.once(Events.ClientReady, () => resolve())));
 	logger.info({ user: client.user?.tag, guilds: client.guilds.cache.size }, 'ready');
+	const fleet = scheduleFleetJobs({ store, logger, ...opts.fleet });
 	await scheduler.start();
 
 	let stopping: Promise<void> | undefined;
@@ -138,6 +147,7 @@ export async function startBot(opts: BotOptions): Promise<RunningBot> {
 				clearInterval(scanTimer);
 				await scanning;
 				await dispatcher.idle();
+				await fleet.stop();
 				await scheduler.stop();
 				await client.destroy();
 				if (!opts.store) await store.close();

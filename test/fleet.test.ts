@@ -1,0 +1,113 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import cron from 'node-cron';
+import { afterAll, describe, expect, it } from 'vitest';
+import { scheduleFleetJobs, storeRunCoordinator } from '../src/delivery/fleet.ts';
+import { silentLogger } from '../src/log.ts';
+import { openStore, type Store } from '../src/store/store.ts';
+import { cleanupRedisNamespace, REDIS_URL, redisAvailable, uniqueRedisNamespace } from './helpers/redis.ts';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Two "processes" (independent store instances) on one location. */
+type Pair = { a: Store; b: Store; dispose(): Promise<void> };
+
+async function redisPair(): Promise<Pair> {
+	const namespace = uniqueRedisNamespace('fleet');
+	const a = await openStore(REDIS_URL, { namespace });
+	const b = await openStore(REDIS_URL, { namespace });
+	return {
+		a,
+		b,
+		async dispose() {
+			await a.close();
+			await b.close();
+			await cleanupRedisNamespace(namespace);
+		},
+	};
+}
+
+async function sqlitePair(): Promise<Pair> {
+	const dir = await mkdtemp(join(tmpdir(), 'paperboy-fleet-'));
+	const url = `sqlite://${join(dir, 'state.sqlite')}`;
+	const a = await openStore(url);
+	const b = await openStore(url);
+	return {
+		a,
+		b,
+		async dispose() {
+			await a.close();
+			await b.close();
+			await rm(dir, { recursive: true, force: true });
+		},
+	};
+}
+
+function coordinatorContract(makePair: () => Promise<Pair>) {
+	const pairs: Pair[] = [];
+	const pair = async () => {
+		const p = await makePair();
+		pairs.push(p);
+		return p;
+	};
+	afterAll(async () => {
+		for (const p of pairs) await p.dispose();
+	});
+
+	it('elects exactly one of two coordinators for the same fire, and each fire anew', async () => {
+		const { a, b } = await pair();
+		const ca = storeRunCoordinator(a);
+		const cb = storeRunCoordinator(b);
+		const first = await Promise.all([ca.shouldRun('job:2026-03-10T04:17:00.000Z', 1000), cb.shouldRun('job:2026-03-10T04:17:00.000Z', 1000)]);
+		expect(first.filter(Boolean)).toHaveLength(1);
+		// The winner's completion does not free the fire for a peer that fires late.
+		await ca.onComplete?.('job:2026-03-10T04:17:00.000Z');
+		expect(await cb.shouldRun('job:2026-03-10T04:17:00.000Z', 1000)).toBe(false);
+		const next = await Promise.all([cb.shouldRun('job:2026-03-11T04:17:00.000Z', 1000), ca.shouldRun('job:2026-03-11T04:17:00.000Z', 1000)]);
+		expect(next.filter(Boolean)).toHaveLength(1);
+	});
+
+	it('runs each fire of a distributed node-cron task in only one of two instances', async () => {
+		const { a, b } = await pair();
+		const runs: Array<{ who: string; slot: string }> = [];
+		const tasks = (
+			[
+				['a', a],
+				['b', b],
+			] as const
+		).map(([who, store]) =>
+			cron.schedule('* * * * * *', (ctx) => void runs.push({ who, slot: ctx.date.toISOString() }), {
+				name: 'fleet-test',
+				distributed: true,
+				runCoordinator: storeRunCoordinator(store),
+			}),
+		);
+		await sleep(3300);
+		for (const t of tasks) await t.destroy();
+		const slots = runs.map((r) => r.slot);
+		expect(slots.length).toBeGreaterThanOrEqual(2);
+		expect(new Set(slots).size).toBe(slots.length);
+	});
+
+	it('sweeps the ledger once per fire across two bots', async () => {
+		const { a, b } = await pair();
+		const swept: string[] = [];
+		const jobs = [
+			scheduleFleetJobs({ store: a, logger: silentLogger, sweepPattern: '* * * * * *', onSweep: () => swept.push('a') }),
+			scheduleFleetJobs({ store: b, logger: silentLogger, sweepPattern: '* * * * * *', onSweep: () => swept.push('b') }),
+		];
+		await sleep(2600);
+		for (const j of jobs) await j.stop();
+		const fires = await Promise.all(jobs.map((j) => j.tasks[0]?.getStatus()));
+		expect(fires).toEqual(['destroyed', 'destroyed']);
+		// Two fires or three in 2.6 s, never two sweeps for one fire.
+		expect(swept.length).toBeGreaterThanOrEqual(2);
+		expect(swept.length).toBeLessThanOrEqual(3);
+	});
+}
+
+describe('fleet coordination (store leases for node-cron)', () => {
+	describe('over SQLite shared by processes on one machine', () => coordinatorContract(sqlitePair));
+	describe.skipIf(!redisAvailable)('over Redis', () => coordinatorContract(redisPair));
+});
