@@ -1,0 +1,134 @@
+import { describe, expect, it } from 'vitest';
+import { Archive } from '../src/archive/archive.ts';
+import { parseDigest } from '../src/digest/parse.ts';
+
+function digest(date: string, papers: { id: string; title: string; votes?: number | null; authors?: string[]; text?: string }[]): string {
+	const body = papers.map(
+		(p) =>
+			`### [${p.title}](https://arxiv.org/abs/${p.id})\n\nVote: ${p.votes ?? '-'}\n\nAuthors: ${(p.authors ?? ['Ann Lee']).join(', ')}\n\n- ***What's New***: ${p.text ?? 'summary text'}\n`,
+	);
+	return `## Daily Papers (${date})\n\n${body.join('\n')}`;
+}
+
+function archiveOf(files: Record<string, string>): Archive {
+	const a = new Archive();
+	for (const [file, text] of Object.entries(files)) a.setFile(file, parseDigest(text, file));
+	return a;
+}
+
+describe('archive/archive', () => {
+	const base = () =>
+		archiveOf({
+			'2024/12/01.md': digest('2024-12-01', [
+				{ id: '2412.00001', title: 'Gaussian Splatting for Cities', votes: 5, text: '대규모 언어모델을 활용한 장면 재구성' },
+				{ id: '2412.00002', title: 'Tiny Reasoners', votes: 30, authors: ['Mina Park', 'Joe Bloggs'] },
+			]),
+			'2024/12/02.md': digest('2024-12-02', [
+				{ id: '2412.00001', title: 'Gaussian Splatting for Cities', votes: 12, text: '대규모 언어모델을 활용한 장면 재구성' },
+				{ id: '2412.00003', title: 'Sparse Attention Again', votes: null, text: 'splatting is mentioned in the summary' },
+			]),
+			'2024/11/01.md': digest('2024-11-01', [{ id: '2411.00009', title: 'Old But Popular', votes: 99 }]),
+		});
+
+	it('keeps every date a paper appeared on, with its newest appearance', () => {
+		const p = base().paper('https://arxiv.org/abs/2412.00001v2');
+		expect(p?.dates).toEqual(['2024-12-02', '2024-12-01']);
+		expect(p?.date).toBe('2024-12-02');
+		expect(p?.votes).toBe(12);
+	});
+
+	it('lists dates newest first and gives each digest its own day’s fields', () => {
+		const a = base();
+		expect(a.dates()).toEqual(['2024-12-02', '2024-12-01', '2024-11-01']);
+		expect(a.latestDate()).toBe('2024-12-02');
+		const day = a.digest('2024-12-01');
+		expect(day?.papers.map((p) => [p.id, p.votes, p.date])).toEqual([
+			['2412.00001', 5, '2024-12-01'],
+			['2412.00002', 30, '2024-12-01'],
+		]);
+		expect(day?.papers[0]?.dates).toEqual(['2024-12-02', '2024-12-01']);
+		expect(a.digest('2020-01-01')).toBeUndefined();
+	});
+
+	it('ranks top by votes within the period ending at the date, each paper once with its best votes', () => {
+		const a = base();
+		expect(a.top({ period: 'week' }).map((p) => [p.id, p.votes])).toEqual([
+			['2412.00002', 30],
+			['2412.00001', 12],
+			['2412.00003', null],
+		]);
+		expect(a.top({ period: 'day', date: '2024-12-01' }).map((p) => p.id)).toEqual(['2412.00002', '2412.00001']);
+		expect(a.top({ period: 'all', limit: 1 }).map((p) => p.id)).toEqual(['2411.00009']);
+		expect(a.top({ period: 'month', date: '2024-11-30' }).map((p) => p.id)).toEqual(['2411.00009']);
+		expect(a.top({ period: 'week', date: '2024-11-30' })).toEqual([]);
+	});
+
+	it('searches title, authors and summary with every word required, title matches first', () => {
+		const a = base();
+		expect(a.search('splatting').results.map((p) => p.id)).toEqual(['2412.00001', '2412.00003']);
+		expect(a.search('gaussian cities').total).toBe(1);
+		expect(a.search('gaussian nothing').total).toBe(0);
+		expect(a.search('mina park').results.map((p) => p.id)).toEqual(['2412.00002']);
+		expect(a.search('SPLAT').total).toBe(2);
+	});
+
+	it('finds Korean words inside longer words and not bigram look-alikes', () => {
+		const a = base();
+		expect(a.search('언어모델').results.map((p) => p.id)).toEqual(['2412.00001']);
+		expect(a.search('모델').total).toBe(1);
+		expect(a.search('재구성').total).toBe(1);
+		expect(a.search('델모').total).toBe(0);
+		expect(a.search('모델언어').total).toBe(0);
+	});
+
+	it('pages search results with limit and offset', () => {
+		const r = base().search('splatting', { limit: 1, offset: 1 });
+		expect(r.total).toBe(2);
+		expect(r.results.map((p) => p.id)).toEqual(['2412.00003']);
+	});
+
+	it('suggests by id prefix and by title words, the last one as a prefix', () => {
+		const a = base();
+		expect(a.suggest('2412.0000').map((p) => p.id)).toEqual(['2412.00001', '2412.00002', '2412.00003']);
+		expect(a.suggest('tiny reas').map((p) => p.id)).toEqual(['2412.00002']);
+		expect(a.suggest('gau', 1)).toHaveLength(1);
+		expect(a.suggest('').map((p) => p.id)).toEqual(['2412.00001', '2412.00003']);
+	});
+
+	it('replaces a changed file without touching the others, and forgets a removed one', () => {
+		const a = base();
+		a.setFile('2024/12/02.md', parseDigest(digest('2024-12-02', [{ id: '2412.00004', title: 'Brand New', votes: 1 }]), '2024/12/02.md'));
+		expect(a.paper('2412.00003')).toBeUndefined();
+		expect(a.paper('2412.00001')?.dates).toEqual(['2024-12-01']);
+		expect(a.search('brand').total).toBe(1);
+		expect(a.search('sparse').total).toBe(0);
+		a.removeFile('2024/12/01.md');
+		expect(a.paper('2412.00001')).toBeUndefined();
+		expect(a.dates()).toEqual(['2024-12-02', '2024-11-01']);
+		expect(a.stats()).toEqual({ files: 2, digests: 2, papers: 2 });
+	});
+
+	it('merges two files of one date by id and warns naming both', () => {
+		const a = archiveOf({
+			'a/README.md': digest('2024-12-05', [{ id: '2412.00010', title: 'One', votes: 1 }]),
+			'2024/12/05.md': digest('2024-12-05', [
+				{ id: '2412.00010', title: 'One', votes: 1 },
+				{ id: '2412.00011', title: 'Two', votes: 2 },
+			]),
+		});
+		expect(a.digest('2024-12-05')?.papers.map((p) => p.id)).toEqual(['2412.00010', '2412.00011']);
+		expect(a.digest('2024-12-05')?.files).toEqual(['2024/12/05.md', 'a/README.md']);
+		const warning = a.problems().find((p) => p.level === 'warning');
+		expect(warning?.message).toContain('2024/12/05.md');
+		expect(warning?.file).toBe('a/README.md');
+		expect(a.digests().map((d) => d.file)).toEqual(['2024/12/05.md', 'a/README.md']);
+	});
+
+	it('counts a file with no digest among files and its problem among problems', () => {
+		const a = archiveOf({ 'notes.md': '# nothing here' });
+		expect(a.stats()).toEqual({ files: 1, digests: 0, papers: 0 });
+		expect(a.problems()).toHaveLength(1);
+		expect(a.latestDate()).toBeUndefined();
+		expect(a.top({ period: 'week' })).toEqual([]);
+	});
+});
