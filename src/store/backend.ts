@@ -173,6 +173,8 @@ export async function openRedis(
 	let closing = false;
 	const client = createClient({
 		url,
+		// Shows up in CLIENT LIST, so an operator can tell the bot's connections apart.
+		name: `paperboy:${namespace}`,
 		// Fail commands at once while disconnected instead of queueing them without bound; callers retry on the next tick.
 		disableOfflineQueue: true,
 		socket: {

@@ -17,6 +17,16 @@ import { createKeyedSerial } from './serial.ts';
 
 export { StoreConnectError } from './backend.ts';
 
+/*
+ * Layout under the namespace (SQLite `<ns>:<key>`, Redis `<ns>::<key>`), one JSON record per key:
+ *   sub:<guild>:<channel>    Subscription
+ *   guild:<guild>            GuildIndex (channel ids), so a shard reads only its own guilds
+ *   ledger:<channel>:<date>  LedgerRecord, every message posted for that digest (ttl)
+ *   thread:<channel>:<date>  ThreadRecord (ttl)
+ *   setting:<key>            caller-validated value
+ * Every read is validated; a record that fails is logged with its key and treated as absent.
+ */
+
 export const DEFAULT_STORE_URL = 'sqlite://./var/paperboy.sqlite';
 export const DEFAULT_NAMESPACE = 'paperboy';
 /** Long enough to cover any catch-up window; the ledger is only read for recent digests. */
