@@ -1,0 +1,87 @@
+import { mkdir, mkdtemp, rm, utimes, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { Archive } from '../src/archive/archive.ts';
+import { ArchiveLoader, listDigestFiles, loadArchive } from '../src/archive/load.ts';
+
+const day = (date: string, id: string, votes = 1) =>
+	`## Daily Papers (${date})\n\n### [Paper ${id}](https://arxiv.org/abs/${id})\n\nVote: ${votes}\n\n- ***What's New***: text\n`;
+
+describe('archive/load', () => {
+	let dir: string;
+	let now: number;
+	const write = async (rel: string, text: string, ageMs = 60_000) => {
+		const file = path.join(dir, rel);
+		await mkdir(path.dirname(file), { recursive: true });
+		await writeFile(file, text);
+		const t = (now - ageMs) / 1000;
+		await utimes(file, t, t);
+	};
+
+	beforeEach(async () => {
+		dir = await mkdtemp(path.join(os.tmpdir(), 'paperboy-load-'));
+		now = Date.now();
+	});
+	afterEach(async () => {
+		await rm(dir, { recursive: true, force: true });
+	});
+
+	it('lists .md and .txt files recursively, sorted, ignoring other files', async () => {
+		await write('2024/12/09.md', day('2024-12-09', '2412.00001'));
+		await write('2024/12/10.txt', day('2024-12-10', '2412.00002'));
+		await write('papers_list.csv', 'date,title,url\n');
+		await write('2024/img.png', 'x');
+		await write('README.md', '# hi');
+		expect(await listDigestFiles(dir)).toEqual(['2024/12/09.md', '2024/12/10.txt', 'README.md']);
+	});
+
+	it('re-reads only added or changed files and reports the dates they changed', async () => {
+		await write('2024/12/09.md', day('2024-12-09', '2412.00001'));
+		await write('2024/12/10.md', day('2024-12-10', '2412.00002'));
+		const archive = new Archive();
+		const loader = new ArchiveLoader({ dir, archive, now: () => now });
+		expect(await loader.scan()).toEqual({ added: ['2024/12/09.md', '2024/12/10.md'], changed: [], removed: [], dates: ['2024-12-09', '2024-12-10'] });
+		expect(await loader.scan()).toEqual({ added: [], changed: [], removed: [], dates: [] });
+
+		await write('2024/12/10.md', day('2024-12-10', '2412.00002', 50), 30_000);
+		await write('2024/12/11.md', day('2024-12-11', '2412.00003'));
+		const second = await loader.scan();
+		expect(second).toEqual({ added: ['2024/12/11.md'], changed: ['2024/12/10.md'], removed: [], dates: ['2024-12-10', '2024-12-11'] });
+		expect(archive.paper('2412.00002')?.votes).toBe(50);
+	});
+
+	it('does not report a date when a rewrite leaves its digest the same', async () => {
+		await write('2024/12/09.md', day('2024-12-09', '2412.00001'));
+		const loader = new ArchiveLoader({ dir, archive: new Archive(), now: () => now });
+		await loader.scan();
+		await write('2024/12/09.md', `${day('2024-12-09', '2412.00001')}\n\n`, 30_000);
+		expect(await loader.scan()).toMatchObject({ changed: ['2024/12/09.md'], dates: [] });
+	});
+
+	it('waits for a file that is still being written', async () => {
+		await write('2024/12/09.md', day('2024-12-09', '2412.00001'), 500);
+		const archive = new Archive();
+		const loader = new ArchiveLoader({ dir, archive, now: () => now, settleMs: 2000 });
+		expect((await loader.scan()).added).toEqual([]);
+		expect(archive.stats().files).toBe(0);
+		now += 5000;
+		expect((await loader.scan()).added).toEqual(['2024/12/09.md']);
+	});
+
+	it('forgets removed files', async () => {
+		await write('2024/12/09.md', day('2024-12-09', '2412.00001'));
+		const archive = new Archive();
+		const loader = new ArchiveLoader({ dir, archive, now: () => now });
+		await loader.loadAll();
+		await rm(path.join(dir, '2024/12/09.md'));
+		expect((await loader.scan()).removed).toEqual(['2024/12/09.md']);
+		expect(archive.paper('2412.00001')).toBeUndefined();
+	});
+
+	it('loads everything at start-up, fresh files included', async () => {
+		await write('2024/12/09.md', day('2024-12-09', '2412.00001'), 0);
+		const archive = await loadArchive(dir);
+		expect(archive.stats()).toEqual({ files: 1, digests: 1, papers: 1 });
+	});
+});
