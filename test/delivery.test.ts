@@ -82,6 +82,7 @@ describe('daily delivery end to end', () => {
 		expect(h.bot.ctx.scheduler.nextRun({ guildId: g.id, channelId: ch })).toBeInstanceOf(Date);
 		await writeDigest(`${h.dir}/digests`, today, papersFor(today, 3));
 		await until(() => postedIds(h!.emu, [ch]).length === 3);
+		await h.bot.ctx.scheduler.idle();
 		expect(h.logs.some((l) => l.includes('digest delivered'))).toBe(true);
 	});
 
