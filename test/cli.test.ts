@@ -1,0 +1,124 @@
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm, writeFile, copyFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../src/cli/run.ts';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+const CORPUS = path.resolve(ROOT, '../shared/corpus/daily_papers_ko');
+
+async function cli(args: string[], env: Record<string, string> = {}) {
+	let stdout = '';
+	let stderr = '';
+	const code = await runCli(args, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), env, cwd: ROOT });
+	return { code, stdout, stderr };
+}
+
+describe('cli', () => {
+	let dir: string;
+	beforeAll(async () => {
+		dir = await mkdtemp(path.join(os.tmpdir(), 'paperboy-cli-'));
+		await mkdir(path.join(dir, '2024/03'), { recursive: true });
+		await copyFile(path.join(ROOT, 'test/fixtures/eras.md'), path.join(dir, '2024/03/05.md'));
+		await copyFile(path.join(ROOT, 'test/fixtures/readme.md'), path.join(dir, 'README.md'));
+	});
+	afterAll(async () => {
+		await rm(dir, { recursive: true, force: true });
+	});
+
+	it('check --json lists files, papers, digests with relative paths, and problems', async () => {
+		const { code, stdout } = await cli(['check', dir, '--json']);
+		expect(code).toBe(0);
+		const out = JSON.parse(stdout);
+		expect(out.files).toBe(2);
+		expect(out.papers).toBe(7);
+		expect(out.digests).toEqual([
+			{ file: '2024/03/05.md', date: '2024-03-05', papers: ['2403.01001', '2403.01002', '2403.01003', 'hep-th/9901001', '2403.01005', '2403.01007'] },
+			{ file: 'README.md', date: '2024-04-02', papers: ['2404.00111'] },
+		]);
+		expect(out.problems).toContainEqual({ file: '2024/03/05.md', line: 47, level: 'error', message: expect.any(String) });
+	});
+
+	it('check prints file:line: message per problem and exits 1 when a file holds no digest', async () => {
+		await writeFile(path.join(dir, 'notes.txt'), 'just notes');
+		try {
+			const { code, stdout } = await cli(['check', dir]);
+			expect(code).toBe(1);
+			expect(stdout).toMatch(/^2024\/03\/05\.md:47: error: /m);
+			expect(stdout).toMatch(/^notes\.txt:0: error: no digest heading/m);
+			expect(stdout.trim().split('\n').at(-1)).toMatch(/3 files, 2 digests .* 7 papers/);
+		} finally {
+			await rm(path.join(dir, 'notes.txt'));
+		}
+	});
+
+	it('uses DIGEST_DIR when no folder is given', async () => {
+		const { code, stdout } = await cli(['check', '--json'], { DIGEST_DIR: dir });
+		expect(code).toBe(0);
+		expect(JSON.parse(stdout).files).toBe(2);
+	});
+
+	it('paper --json prints the paper shape; unknown ids exit 2 with a message', async () => {
+		const { code, stdout } = await cli(['paper', 'https://arxiv.org/pdf/2403.01003v2', '--json', '--dir', dir]);
+		expect(code).toBe(0);
+		const p = JSON.parse(stdout);
+		expect(Object.keys(p)).toEqual(['id', 'title', 'url', 'date', 'dates', 'votes', 'authors', 'thumbnail', 'summary']);
+		expect(p).toMatchObject({ id: '2403.01003', votes: 0, dates: ['2024-03-05'], thumbnail: 'https://huggingface.co/avatars/0123456789abcdef.png' });
+		expect(p.summary[0]).toEqual({ label: "What's New", text: expect.any(String) });
+		const missing = await cli(['paper', '2401.00001', '--dir', dir]);
+		expect(missing.code).toBe(2);
+		expect(missing.stderr).toContain('no paper 2401.00001');
+		expect((await cli(['paper', 'nonsense', '--dir', dir])).code).toBe(2);
+	});
+
+	it('digest --payloads prints message bodies that never ping', async () => {
+		const { code, stdout } = await cli(['digest', '2024-03-05', '--payloads', '--dir', dir]);
+		expect(code).toBe(0);
+		const bodies = JSON.parse(stdout) as { embeds: unknown[]; allowed_mentions: unknown }[];
+		expect(bodies.length).toBeGreaterThan(0);
+		expect(bodies.flatMap((b) => b.embeds)).toHaveLength(6);
+		for (const b of bodies) {
+			expect(b.embeds.length).toBeLessThanOrEqual(10);
+			expect(b.allowed_mentions).toEqual({ parse: [] });
+		}
+	});
+
+	it('digest latest --json gives the newest day; an unknown date exits 2', async () => {
+		const latest = JSON.parse((await cli(['digest', 'latest', '--json', '--dir', dir])).stdout);
+		expect(latest.date).toBe('2024-04-02');
+		const missing = await cli(['digest', '2020-01-01', '--dir', dir]);
+		expect(missing.code).toBe(2);
+		expect(missing.stderr).toContain('no digest for 2020-01-01');
+		expect((await cli(['digest', 'yesterday', '--dir', dir])).code).toBe(2);
+	});
+
+	it('top and search answer in JSON', async () => {
+		const top = JSON.parse((await cli(['top', '--period', 'all', '--limit', '2', '--json', '--dir', dir])).stdout);
+		expect(top.map((p: { id: string }) => p.id)).toEqual(['2403.01005', '2404.00111']);
+		const month = JSON.parse((await cli(['top', '--period', 'month', '--date', '2024-03-10', '--json', '--dir', dir])).stdout);
+		expect(month[0].id).toBe('2403.01005');
+		const found = JSON.parse((await cli(['search', '식별자', '--json', '--dir', dir])).stdout);
+		expect(found.total).toBe(2);
+		expect((await cli(['top', '--period', 'decade', '--dir', dir])).code).toBe(2);
+		expect((await cli(['frobnicate'])).code).toBe(2);
+	});
+
+	it('runs through the paperboy bin', () => {
+		const r = spawnSync(process.execPath, [path.join(ROOT, 'bin/paperboy.js'), 'check', path.join(ROOT, 'data'), '--json'], { encoding: 'utf8' });
+		expect(r.status).toBe(0);
+		expect(JSON.parse(r.stdout).problems).toEqual([]);
+	});
+
+	describe.skipIf(!existsSync(CORPUS))('on the corpus', () => {
+		it('reports every paper and no errors', async () => {
+			const { code, stdout } = await cli(['check', CORPUS, '--json']);
+			expect(code).toBe(0);
+			const out = JSON.parse(stdout);
+			expect(out.files).toBe(64);
+			expect(out.papers).toBe(968);
+			expect(out.problems.filter((p: { level: string }) => p.level === 'error')).toEqual([]);
+		});
+	});
+});
