@@ -399,11 +399,11 @@ export class Emulator {
 	 * Resolves with the first truthy value of `pred`, re-evaluated after every request and gateway event and
 	 * every 10 ms (so predicates over client-side state, which changes after our events, are seen too).
 	 */
-	waitFor<T>(pred: () => T | undefined | null | false, timeoutMs = 5000): Promise<T> {
+	waitFor<T>(pred: () => T | undefined | null | false | '' | 0, timeoutMs = 5000): Promise<T> {
 		return new Promise((resolve, reject) => {
 			const check = (): boolean => {
 				const v = pred();
-				if (v === undefined || v === null || v === false) return false;
+				if (!v) return false;
 				cleanup();
 				resolve(v);
 				return true;
@@ -974,7 +974,12 @@ export class Emulator {
 			state.original = this.#apiMessage(this.#ids.next(), state.channelId, cb.type === 5 ? { content: '', flags: (Number(data['flags'] ?? 0) | 128) } : data, {
 				webhook_id: this.appId,
 				application_id: this.appId,
-				interaction_metadata: { id: state.id, type: state.payload['type'] },
+				interaction_metadata: {
+					id: state.id,
+					type: state.payload['type'],
+					user: (state.payload['member'] as Json)['user'],
+					authorizing_integration_owners: state.payload['authorizing_integration_owners'],
+				},
 				type: state.payload['type'] === 2 ? 20 : 0,
 			});
 			resource = { type: cb.type, message: state.original };
