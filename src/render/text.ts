@@ -14,11 +14,12 @@ export function utf16Length(text: string): number {
 	return text.length;
 }
 
+const SURROGATE = /[\uD800-\uDFFF]/;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 /** Replaces lone surrogates with U+FFFD: Discord rejects bodies that are not valid UTF-8. */
 export function wellFormed(text: string): string {
-	return text.replace(LONE_SURROGATE, '\uFFFD');
+	return SURROGATE.test(text) ? text.replace(LONE_SURROGATE, '\uFFFD') : text;
 }
 
 function isHighSurrogate(code: number): boolean {
@@ -38,18 +39,27 @@ export function codePointFloor(text: string, index: number): number {
 
 const graphemes = typeof Intl.Segmenter === 'function' ? new Intl.Segmenter(undefined, { granularity: 'grapheme' }) : null;
 
+// Code units that are each a whole cluster and join nothing: printable ASCII, Hangul
+// syllables, CJK ideographs. Between two of them there is always a boundary, and clustering
+// after it does not depend on anything before it (no open emoji or regional-indicator run).
+function isSimple(code: number): boolean {
+	return (code >= 0x20 && code <= 0x7e) || (code >= 0xac00 && code <= 0xd7a3) || (code >= 0x4e00 && code <= 0x9fff);
+}
+
 /** The largest grapheme-cluster boundary ≤ `index` (0 when the first cluster is longer). */
 export function graphemeFloor(text: string, index: number): number {
 	if (index <= 0) return 0;
 	if (index >= text.length) return text.length;
+	if (isSimple(text.charCodeAt(index - 1)) && isSimple(text.charCodeAt(index))) return index;
 	if (!graphemes) return codePointFloor(text, index);
-	// A boundary depends only on what precedes it and the code point right after it, so
-	// segmenting the prefix up to one code point past `index` gives the same boundaries there
-	// as segmenting the whole text.
-	let last = 0;
-	for (const { index: start } of graphemes.segment(text.slice(0, index + 2))) {
-		if (start > index) break;
-		last = start;
+	// Segment from the nearest certain boundary before `index`; a boundary depends only on what
+	// precedes it and the code point right after it, so one code point past `index` is enough.
+	let from = index - 1;
+	while (from > 0 && !(isSimple(text.charCodeAt(from - 1)) && isSimple(text.charCodeAt(from)))) from--;
+	let last = from;
+	for (const { index: start } of graphemes.segment(text.slice(from, index + 2))) {
+		if (from + start > index) break;
+		last = from + start;
 	}
 	return last;
 }
@@ -158,5 +168,6 @@ export function truncateEscaped(text: string, max: number): string {
 
 /** Runs of white space (line breaks, tabs) as one space: for text that must stay on one line. */
 export function oneLine(text: string): string {
-	return text.replace(/\s+/g, ' ').trim();
+	// Single spaces are left alone: replacing each of them is most of the cost on long text.
+	return text.replace(/ {2,}\s*| *[^\S ]\s*/g, ' ').trim();
 }
