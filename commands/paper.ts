@@ -6,6 +6,7 @@ import { respond } from '../src/bot/reply.ts';
 import { arxivUrl, looksLikeArxivId, parseArxivId } from '../src/digest/arxiv.ts';
 import { t } from '../src/i18n.ts';
 import { paperEmbed } from '../src/render/embed.ts';
+import { MESSAGE_EMBEDS_TOTAL_MAX } from '../src/render/limits.ts';
 
 const data = {
 	name: 'paper',
@@ -35,7 +36,8 @@ export const paperCommand: Command = {
 		if (!paper) throw new UserError('paper.unknown', { id, url: arxivUrl(id) });
 		await respond(interaction, {
 			content: t(locale, 'paper.appeared', { dates: paper.dates.join(', ') }),
-			embeds: [paperEmbed(paper, { locale })],
+			// Alone in its message, a paper may use the whole 6000-character budget.
+			embeds: [paperEmbed(paper, { locale, maxLength: MESSAGE_EMBEDS_TOTAL_MAX })],
 		});
 	},
 	async autocomplete({ interaction, ctx }) {
