@@ -64,69 +64,61 @@ export class SearchIndex {
 	 * words longer than two syllables; the caller checks those against the text.
 	 */
 	candidates(terms: string[], opts: { titleOnly?: boolean; prefixLast?: boolean } = {}): string[] {
-		const map = opts.titleOnly ? this.titles : this.all;
-		let acc: Set<number> | null = null;
+		const titleOnly = opts.titleOnly === true;
+		const map = titleOnly ? this.titles : this.all;
+		// Each requirement is a union of posting lists; a document must meet all of them.
+		const requirements: Postings[][] = [];
 		for (let t = 0; t < terms.length; t++) {
 			const term = terms[t] ?? '';
 			const prefix = (opts.prefixLast === true && t === terms.length - 1) || (!isHangul(term) && term.length >= 3);
-			const docs = this.docsForTerm(map, term, prefix, opts.titleOnly === true);
-			if (acc === null) acc = docs;
-			else {
-				const next = new Set<number>();
-				for (const d of docs) if (acc.has(d)) next.add(d);
-				acc = next;
+			requirements.push(...this.requirementsFor(map, term, prefix, titleOnly));
+		}
+		if (requirements.length === 0 || requirements.some((r) => r.length === 0) || requirements.length > 60_000) return [];
+		// Counting in a typed array beats building sets: a document's count rises only when it
+		// met every earlier requirement, so a duplicate in one union cannot count twice.
+		const hits = new Uint16Array(this.owner.length);
+		for (let r = 0; r < requirements.length; r++) {
+			for (const p of requirements[r] ?? []) {
+				const docs = p.docs;
+				for (let i = 0; i < p.size; i++) {
+					const d = docs[i] ?? 0;
+					if (hits[d] === r) hits[d] = r + 1;
+				}
 			}
-			if (acc.size === 0) break;
 		}
 		const out: string[] = [];
-		for (const d of acc ?? []) {
+		const need = requirements.length;
+		for (let d = 0; d < hits.length; d++) {
+			if (hits[d] !== need) continue;
 			const id = this.owner[d];
 			if (id != null) out.push(id);
 		}
 		return out;
 	}
 
-	private docsForTerm(map: Map<string, Postings>, term: string, prefix: boolean, titleOnly: boolean): Set<number> {
-		const out = new Set<number>();
-		const add = (p: Postings | undefined) => {
-			if (!p) return;
-			for (let i = 0; i < p.size; i++) out.add(p.docs[i] ?? -1);
+	private requirementsFor(map: Map<string, Postings>, term: string, prefix: boolean, titleOnly: boolean): Postings[][] {
+		const one = (key: string): Postings[] => {
+			const p = map.get(key);
+			return p ? [p] : [];
 		};
 		if (isHangul(term)) {
 			if (term.length === 1) {
 				// One syllable: every key that contains it.
-				for (const key of this.sortedVocab(titleOnly)) if (key.includes(term)) add(map.get(key));
-				return out;
+				const union: Postings[] = [];
+				for (const key of this.sortedVocab(titleOnly)) if (key.includes(term)) union.push(...one(key));
+				return [union];
 			}
-			const keys = keysOf(term);
-			let acc: Set<number> | null = null;
-			for (const k of keys) {
-				const docs = new Set<number>();
-				const p = map.get(k);
-				if (p) for (let i = 0; i < p.size; i++) docs.add(p.docs[i] ?? -1);
-				if (acc === null) acc = docs;
-				else {
-					const next = new Set<number>();
-					for (const d of docs) if (acc.has(d)) next.add(d);
-					acc = next;
-				}
-				if (acc.size === 0) break;
-			}
-			return acc ?? out;
+			return keysOf(term).map(one);
 		}
-		if (!prefix) {
-			add(map.get(term));
-			return out;
-		}
+		if (!prefix) return [one(term)];
 		const vocab = this.sortedVocab(titleOnly);
-		let i = lowerBound(vocab, term);
-		let expanded = 0;
-		while (i < vocab.length && (vocab[i] ?? '').startsWith(term) && expanded < MAX_PREFIX_EXPANSION) {
-			add(map.get(vocab[i] ?? ''));
-			i += 1;
-			expanded += 1;
+		const union: Postings[] = [];
+		for (let i = lowerBound(vocab, term); i < vocab.length && union.length < MAX_PREFIX_EXPANSION; i++) {
+			const key = vocab[i] ?? '';
+			if (!key.startsWith(term)) break;
+			union.push(...one(key));
 		}
-		return out;
+		return [union];
 	}
 
 	private post(map: Map<string, Postings>, keys: Set<string>, doc: number, which: 'title' | 'all'): void {
