@@ -6,22 +6,8 @@ import { openStore, type Store } from '../src/store/store.ts';
 import { startEmulator, type Emulator } from './emulator/index.ts';
 import { papersFor, writeDigest } from './helpers/digests.ts';
 import { killAll, spawnBot, type BotProcess } from './helpers/process.ts';
+import { receivedIds, until } from './helpers/received.ts';
 import { subscribe } from './helpers/subscriptions.ts';
-
-/** Paper ids in the order a channel received them, one entry per embed. */
-export function receivedIds(emu: Emulator, channelId: string): string[] {
-	return emu
-		.messages(channelId)
-		.flatMap((m) => ((m.body['embeds'] as Array<{ url?: string }> | undefined) ?? []).map((e) => e.url?.split('/abs/')[1] ?? '?'));
-}
-
-export async function until(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
-	const end = Date.now() + timeoutMs;
-	while (!check()) {
-		if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-		await new Promise((r) => setTimeout(r, 20));
-	}
-}
 
 describe('crash recovery of one process over SQLite', () => {
 	let emu: Emulator;
