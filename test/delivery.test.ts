@@ -153,6 +153,24 @@ describe('daily delivery end to end', () => {
 		expect(h.emu.requests.filter((r) => r.fault).length).toBe(18);
 	});
 
+	it('retries after a dropped connection and still delivers every paper once', async () => {
+		let g = { id: '', channels: [] as string[] };
+		h = await startHarness({
+			bot: { settleMs: 0, scheduler: { retryBaseMs: 100, retryMaxMs: 400 } },
+			setup: (emu) => void (g = emu.addGuild({ channels: 1 })),
+		});
+		const [ch] = g.channels as [string];
+		const today = new Date().toISOString().slice(0, 10);
+		await subscribe(h.store, g.id, ch);
+		h.emu.fault({ method: 'POST', path: `/channels/${ch}/messages`, drop: true, times: 2 });
+		await writeDigest(`${h.dir}/digests`, today, papersFor(today, 9));
+		await h.bot.refresh();
+		await until(() => postedIds(h!.emu, [ch]).length >= 9);
+		await h.bot.ctx.scheduler.idle();
+		expect(postedIds(h.emu, [ch])).toEqual(papersFor(today, 9).map((p) => p.id));
+		expect(h.logs.some((l) => l.includes('delivery interrupted; will retry'))).toBe(true);
+	});
+
 	it('pauses on 403 with the reason, and /resume delivers what was missed', async () => {
 		let g = { id: '', channels: [] as string[] };
 		h = await startHarness({ bot: { settleMs: 0 }, setup: (emu) => void (g = emu.addGuild({ channels: 2 })) });
