@@ -1,11 +1,6 @@
-import {
-	ApplicationCommandOptionType,
-	ChannelType,
-	InteractionContextType,
-	PermissionFlagsBits,
-	type RESTPostAPIChatInputApplicationCommandsJSONBody,
-} from 'discord.js';
+import { type RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord.js';
 import { missingPermissions, targetChannel } from '../src/bot/channels.ts';
+import { ADMIN_COMMAND, channelOption } from '../src/bot/admin.ts';
 import type { Command } from '../src/bot/command.ts';
 import { UserError } from '../src/bot/errors.ts';
 import { respond } from '../src/bot/reply.ts';
@@ -16,17 +11,9 @@ const data = {
 	name_localizations: { ko: '재개' },
 	description: 'Restart a paused subscription after fixing permissions',
 	description_localizations: { ko: '권한을 고친 뒤 일시 정지된 구독을 다시 시작합니다' },
-	default_member_permissions: String(PermissionFlagsBits.ManageChannels),
-	contexts: [InteractionContextType.Guild],
+	...ADMIN_COMMAND,
 	options: [
-		{
-			type: ApplicationCommandOptionType.Channel,
-			name: 'channel',
-			name_localizations: { ko: '채널' },
-			description: 'The paused channel (default: this channel)',
-			description_localizations: { ko: '일시 정지된 채널 (기본: 이 채널)' },
-			channel_types: [ChannelType.GuildText, ChannelType.GuildAnnouncement],
-		},
+		channelOption('The paused channel (default: this channel)', '일시 정지된 채널 (기본: 이 채널)'),
 	],
 } as const satisfies RESTPostAPIChatInputApplicationCommandsJSONBody;
 

@@ -1,20 +1,18 @@
 import {
 	ApplicationCommandOptionType,
-	ChannelType,
-	InteractionContextType,
 	PermissionFlagsBits,
 	type RESTPostAPIChatInputApplicationCommandsJSONBody,
 } from 'discord.js';
 import { isValidTimeZone } from '../src/config.ts';
 import { choice, MAX_CHOICES } from '../src/bot/autocomplete.ts';
 import { missingPermissions, targetChannel } from '../src/bot/channels.ts';
+import { ADMIN_COMMAND, channelOption } from '../src/bot/admin.ts';
 import type { Command } from '../src/bot/command.ts';
 import { UserError } from '../src/bot/errors.ts';
 import { respond } from '../src/bot/reply.ts';
 import { formatNextRun } from '../src/bot/subscription-text.ts';
 import { t } from '../src/i18n.ts';
 
-const ADMIN = String(PermissionFlagsBits.ManageChannels);
 const DEFAULT_TIME = '09:00';
 
 export const subscribeData = {
@@ -22,17 +20,9 @@ export const subscribeData = {
 	name_localizations: { ko: '구독' },
 	description: 'Post the daily digest in a channel (or change its settings)',
 	description_localizations: { ko: '채널에 매일 다이제스트를 올립니다 (설정 변경도 여기서)' },
-	default_member_permissions: ADMIN,
-	contexts: [InteractionContextType.Guild],
+	...ADMIN_COMMAND,
 	options: [
-		{
-			type: ApplicationCommandOptionType.Channel,
-			name: 'channel',
-			name_localizations: { ko: '채널' },
-			description: 'Where to post (default: this channel)',
-			description_localizations: { ko: '올릴 채널 (기본: 이 채널)' },
-			channel_types: [ChannelType.GuildText, ChannelType.GuildAnnouncement],
-		},
+		channelOption('Where to post (default: this channel)', '올릴 채널 (기본: 이 채널)'),
 		{
 			type: ApplicationCommandOptionType.String,
 			name: 'time',

@@ -1,4 +1,5 @@
-import { InteractionContextType, PermissionFlagsBits, type RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord.js';
+import { type RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord.js';
+import { ADMIN_COMMAND } from '../src/bot/admin.ts';
 import type { Command } from '../src/bot/command.ts';
 import { UserError } from '../src/bot/errors.ts';
 import { respond } from '../src/bot/reply.ts';
@@ -11,8 +12,7 @@ const data = {
 	name_localizations: { ko: '구독목록' },
 	description: "This server's subscribed channels and their state",
 	description_localizations: { ko: '이 서버의 구독 채널과 상태' },
-	default_member_permissions: String(PermissionFlagsBits.ManageChannels),
-	contexts: [InteractionContextType.Guild],
+	...ADMIN_COMMAND,
 } as const satisfies RESTPostAPIChatInputApplicationCommandsJSONBody;
 
 export const subscriptionsCommand: Command = {

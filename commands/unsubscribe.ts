@@ -1,11 +1,6 @@
-import {
-	ApplicationCommandOptionType,
-	ChannelType,
-	InteractionContextType,
-	PermissionFlagsBits,
-	type RESTPostAPIChatInputApplicationCommandsJSONBody,
-} from 'discord.js';
+import { type RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord.js';
 import { optionChannelId } from '../src/bot/channels.ts';
+import { ADMIN_COMMAND, channelOption } from '../src/bot/admin.ts';
 import type { Command } from '../src/bot/command.ts';
 import { UserError } from '../src/bot/errors.ts';
 import { respond } from '../src/bot/reply.ts';
@@ -16,17 +11,9 @@ const data = {
 	name_localizations: { ko: '구독해지' },
 	description: 'Stop posting the daily digest in a channel',
 	description_localizations: { ko: '채널에 다이제스트 올리기를 멈춥니다' },
-	default_member_permissions: String(PermissionFlagsBits.ManageChannels),
-	contexts: [InteractionContextType.Guild],
+	...ADMIN_COMMAND,
 	options: [
-		{
-			type: ApplicationCommandOptionType.Channel,
-			name: 'channel',
-			name_localizations: { ko: '채널' },
-			description: 'The subscribed channel (default: this channel)',
-			description_localizations: { ko: '구독 중인 채널 (기본: 이 채널)' },
-			channel_types: [ChannelType.GuildText, ChannelType.GuildAnnouncement],
-		},
+		channelOption('The subscribed channel (default: this channel)', '구독 중인 채널 (기본: 이 채널)'),
 	],
 } as const satisfies RESTPostAPIChatInputApplicationCommandsJSONBody;
 
