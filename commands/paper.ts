@@ -17,6 +17,7 @@ const data = {
 		{
 			type: ApplicationCommandOptionType.String,
 			name: 'id',
+			name_localizations: { ko: '아이디' },
 			description: 'arXiv id (2412.04887), arXiv or Hugging Face link, or title words',
 			description_localizations: { ko: 'arXiv ID(2412.04887), arXiv·Hugging Face 링크 또는 제목 단어' },
 			required: true,

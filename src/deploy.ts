@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { REST, Routes } from 'discord.js';
 import { commands } from '../commands/index.ts';
+import { commandBodies } from './bot/localize.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { loadDotEnv } from './env-file.ts';
 import { createLogger, registerSecret, type Logger } from './log.ts';
@@ -14,7 +15,7 @@ export async function deployCommands(config: Config, guildId: string | undefined
 	const route = guildId
 		? Routes.applicationGuildCommands(config.DISCORD_APP_ID, guildId)
 		: Routes.applicationCommands(config.DISCORD_APP_ID);
-	const body = commands.map((c) => c.data);
+	const body = commandBodies(commands);
 	const result = (await rest.put(route, { body })) as unknown[];
 	logger.info({ scope: guildId ? `guild ${guildId}` : 'global', commands: result.length }, 'commands registered');
 	return result.length;

@@ -141,4 +141,34 @@ describe('look-up commands end to end (real discord.js, loopback emulator)', () 
 		expect(h.emu.requests.filter((r) => r.path.endsWith('/callback') && r.fault).length - before).toBe(2);
 	});
 
+
+	it('resumes after the gateway drops (4000) and answers an interaction sent while it was away', async () => {
+		const resumed = new Promise<void>((r) => h.bot.client.once('shardResume', () => r()));
+		h.emu.closeGateway(4000);
+		const handle = h.emu.interact({ guildId, channelId, type: 2, data: command('help') });
+		await resumed;
+		const res = await handle.response(10_000);
+		expect(res.type).toBe(4);
+		expect(h.emu.sessions()[0]?.history).toContain('resume');
+		expect(h.logs.some((l) => l.includes('gateway resumed'))).toBe(true);
+	});
+
+	it('an unexpected failure is logged with context and the user sees a generic message', async () => {
+		const archive = h.bot.ctx.archive;
+		const original = archive.search.bind(archive);
+		archive.search = () => {
+			throw new Error('index exploded');
+		};
+		try {
+			const res = await h.emu.interact({ guildId, channelId, type: 2, data: command('search', [{ name: 'query', type: STRING, value: 'paper' }]) }).response();
+			expect(res.data?.['flags']).toBe(64);
+			expect(res.data?.['content']).toContain('Something went wrong');
+			expect(res.data?.['content']).not.toContain('exploded');
+			const logged = h.logs.find((l) => l.includes('command failed'));
+			expect(logged).toContain('index exploded');
+			expect(logged).toContain('"command":"search"');
+		} finally {
+			archive.search = original;
+		}
+	});
 });

@@ -43,7 +43,20 @@ describe('subscription commands end to end', () => {
 		const registered = h.emu.commands(guild.id);
 		const subscribe = registered.find((c) => c['name'] === 'subscribe');
 		expect(subscribe?.['default_member_permissions']).toBe(MANAGE_CHANNELS);
-		expect(registered.find((c) => c['name'] === 'paper')?.['name_localizations']).toEqual({ ko: '논문' });
+		const paper = registered.find((c) => c['name'] === 'paper');
+		expect(paper?.['name_localizations']).toEqual({ ko: '논문', 'en-US': 'paper' });
+		expect(paper?.['description_localizations']).toHaveProperty('ko');
+		expect(paper?.['description_localizations']).toHaveProperty('en-US');
+		// Every command, option and choice carries both languages.
+		const missing: string[] = [];
+		const walk = (item: Record<string, unknown>, path: string) => {
+			const names = item['name_localizations'] as Record<string, string> | undefined;
+			if (!names?.['ko'] || !names['en-US']) missing.push(`${path}${String(item['name'])}`);
+			for (const child of [...((item['options'] as Array<Record<string, unknown>>) ?? []), ...((item['choices'] as Array<Record<string, unknown>>) ?? [])])
+				walk(child, `${path}${String(item['name'])}.`);
+		};
+		for (const c of registered) walk(c, '/');
+		expect(missing).toEqual([]);
 	});
 
 	it('refuses a member without Manage Channels on the server side too', async () => {
