@@ -2,8 +2,8 @@ import { parseArgs } from 'node:util';
 import { REST, Routes } from 'discord.js';
 import { commands } from '../commands/index.ts';
 import { commandBodies } from './bot/localize.ts';
-import { ConfigError, loadConfig, type Config } from './config.ts';
-import { loadDotEnv } from './env-file.ts';
+import { ConfigError, type Config } from './config.ts';
+import { configOrExit } from './env-file.ts';
 import { createLogger, registerSecret, type Logger } from './log.ts';
 
 /** Registers every command with one bulk PUT: global, or one guild for development. */
@@ -22,13 +22,12 @@ export async function deployCommands(config: Config, guildId: string | undefined
 }
 
 async function main(): Promise<void> {
-	loadDotEnv();
 	const { values } = parseArgs({ options: { guild: { type: 'string' } } });
 	if (values.guild !== undefined && !/^\d{17,20}$/.test(values.guild)) {
 		process.stderr.write(`--guild takes a server id (a number of 17–20 digits), got "${values.guild}"\n`);
 		process.exit(2);
 	}
-	const config = loadConfig();
+	const config = configOrExit();
 	await deployCommands(config, values.guild, createLogger(config.LOG_LEVEL));
 }
 

@@ -1,19 +1,8 @@
-import { loadConfig, ConfigError } from './config.ts';
 import { createLogger } from './log.ts';
-import { loadDotEnv } from './env-file.ts';
+import { configOrExit } from './env-file.ts';
 import { startBot, StartupError } from './bot/runtime.ts';
 
-loadDotEnv();
-let config;
-try {
-	config = loadConfig();
-} catch (err) {
-	if (err instanceof ConfigError) {
-		process.stderr.write(`${err.message}\n`);
-		process.exit(1);
-	}
-	throw err;
-}
+const config = configOrExit();
 const logger = createLogger(config.LOG_LEVEL);
 
 try {

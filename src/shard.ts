@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { REST, Routes, ShardingManager } from 'discord.js';
-import { loadConfig, ConfigError, type Config } from './config.ts';
-import { loadDotEnv } from './env-file.ts';
+import { ConfigError, type Config } from './config.ts';
+import { configOrExit } from './env-file.ts';
 import { createLogger, registerSecret, type Logger } from './log.ts';
 
 /**
@@ -57,17 +57,7 @@ export async function launchShards(opts: LaunchOptions): Promise<ShardingManager
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-	loadDotEnv();
-	let config: Config;
-	try {
-		config = loadConfig();
-	} catch (err) {
-		if (err instanceof ConfigError) {
-			process.stderr.write(`${err.message}\n`);
-			process.exit(1);
-		}
-		throw err;
-	}
+	const config = configOrExit();
 	const logger = createLogger(config.LOG_LEVEL).child({ part: 'shards' });
 	try {
 		const manager = await launchShards({ config, logger });
