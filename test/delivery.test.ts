@@ -153,6 +153,22 @@ describe('daily delivery end to end', () => {
 		expect(h.emu.requests.filter((r) => r.fault).length).toBe(18);
 	});
 
+	it('one channel held up by a long 429 does not delay the others', async () => {
+		let g = { id: '', channels: [] as string[] };
+		h = await startHarness({ bot: { settleMs: 0 }, setup: (emu) => void (g = emu.addGuild({ channels: 3 })) });
+		const [slow, ...others] = g.channels as [string, string, string];
+		const today = new Date().toISOString().slice(0, 10);
+		for (const ch of g.channels) await subscribe(h.store, g.id, ch);
+		h.emu.fault({ method: 'POST', path: `/channels/${slow}/messages`, status: 429, retryAfter: 2, times: 1 });
+		await writeDigest(`${h.dir}/digests`, today, papersFor(today, 12));
+		await h.bot.refresh();
+		await h.bot.ctx.scheduler.idle();
+		for (const ch of g.channels) expect(postedIds(h.emu, [ch])).toHaveLength(12);
+		const lastOther = Math.max(...others.flatMap((ch) => h!.emu.messages(ch).map((m) => m.time)));
+		const firstSlow = Math.min(...h.emu.messages(slow).map((m) => m.time));
+		expect(lastOther).toBeLessThan(firstSlow);
+	});
+
 	it('retries after a dropped connection and still delivers every paper once', async () => {
 		let g = { id: '', channels: [] as string[] };
 		h = await startHarness({
