@@ -66,6 +66,10 @@ export interface GuildSpec {
 	name?: string;
 	channels?: number | ChannelSpec[];
 	ownerId?: string;
+	/** Make the first channel the guild's system channel (where bots tell admins things). */
+	systemChannel?: boolean;
+	/** The guild's preferred locale (default en-US). */
+	locale?: string;
 }
 
 export interface GuildInfo {
@@ -128,6 +132,8 @@ interface GuildState {
 	botRoleId: string;
 	roles: Map<string, { id: string; name: string; permissions: bigint; position: number }>;
 	channels: string[];
+	systemChannel: boolean;
+	locale: string;
 }
 
 interface ChannelState {
@@ -306,6 +312,8 @@ export class Emulator {
 				[botRoleId, { id: botRoleId, name: 'Paperboy', permissions: BOT_PERMISSIONS, position: 1 }],
 			]),
 			channels: [],
+			systemChannel: spec.systemChannel ?? false,
+			locale: spec.locale ?? 'en-US',
 		};
 		this.#guilds.set(id, g);
 		const specs = typeof spec.channels === 'number' ? Array.from({ length: spec.channels }, () => ({})) : (spec.channels ?? [{ name: 'general' }]);
@@ -600,11 +608,11 @@ export class Emulator {
 			nsfw_level: 0,
 			premium_tier: 0,
 			premium_subscription_count: 0,
-			system_channel_id: null,
+			system_channel_id: g.systemChannel ? (g.channels[0] ?? null) : null,
 			system_channel_flags: 0,
 			rules_channel_id: null,
 			public_updates_channel_id: null,
-			preferred_locale: 'en-US',
+			preferred_locale: g.locale,
 			vanity_url_code: null,
 			features: [],
 			application_id: null,
