@@ -154,6 +154,10 @@ const MESSAGES = {
 		'en-US': 'Resumed {channel}. Missed digests are on their way.',
 		ko: '{channel} 구독을 다시 시작했습니다. 놓친 다이제스트를 곧 올립니다.',
 	},
+	'sub.pausedNotice': {
+		'en-US': '⏸️ Paperboy paused the daily digest in {channel}: {reason}. Fix it, then run `/resume` there.',
+		ko: '⏸️ Paperboy가 {channel}의 데일리 다이제스트를 일시 정지했습니다: {reason}. 문제를 고친 뒤 그 채널에서 `/resume`을 실행해 주세요.',
+	},
 	'sub.never': { 'en-US': 'never', ko: '없음' },
 	'button.previous': { 'en-US': 'Previous', ko: '이전' },
 	'button.next': { 'en-US': 'Next', ko: '다음' },

@@ -187,10 +187,10 @@ describe('daily delivery end to end', () => {
 		expect(h.logs.some((l) => l.includes('delivery interrupted; will retry'))).toBe(true);
 	});
 
-	it('pauses on 403 with the reason, and /resume delivers what was missed', async () => {
+	it('pauses on 403 with the reason, tells the guild, and /resume delivers what was missed', async () => {
 		let g = { id: '', channels: [] as string[] };
-		h = await startHarness({ bot: { settleMs: 0 }, setup: (emu) => void (g = emu.addGuild({ channels: 2 })) });
-		const [denied, fine] = g.channels as [string, string];
+		h = await startHarness({ bot: { settleMs: 0 }, setup: (emu) => void (g = emu.addGuild({ channels: 3, systemChannel: true, locale: 'ko' })) });
+		const [system, denied, fine] = g.channels as [string, string, string];
 		const today = new Date().toISOString().slice(0, 10);
 		await subscribe(h.store, g.id, denied);
 		await subscribe(h.store, g.id, fine);
@@ -204,6 +204,13 @@ describe('daily delivery end to end', () => {
 		expect(paused?.paused?.reason).toMatch(/Missing Permissions/);
 		const attempts = h.emu.requests.filter((r) => r.path.includes(`/channels/${denied}/messages`)).length;
 		expect(attempts).toBe(1); // stopped at once: no hammering a channel that refuses us
+		// The guild hears about it in its system channel, in its language, without a ping.
+		await until(() => h!.emu.messages(system).length === 1);
+		const notice = h.emu.messages(system)[0]?.body;
+		expect(notice?.['content']).toContain(`<#${denied}>`);
+		expect(notice?.['content']).toContain('/resume');
+		expect(notice?.['content']).toContain('일시 정지');
+		expect(notice?.['allowed_mentions']).toEqual({ parse: [] });
 
 		const admin = String(1n << 4n); // Manage Channels
 		const stillDenied = await answerOf(

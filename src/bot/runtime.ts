@@ -1,4 +1,4 @@
-import { Events, type Client } from 'discord.js';
+import { Events, PermissionFlagsBits, type Client } from 'discord.js';
 import { Archive } from '../archive/archive.ts';
 import { ArchiveLoader } from '../archive/load.ts';
 import type { Config } from '../config.ts';
@@ -10,7 +10,8 @@ import { createDispatcher } from './dispatcher.ts';
 import { Scheduler } from '../delivery/scheduler.ts';
 import { scheduleFleetJobs, type FleetJobsOptions } from '../delivery/fleet.ts';
 import { openStore, type Store } from '../store/store.ts';
-import { localeOf } from '../i18n.ts';
+import { localeOf, t } from '../i18n.ts';
+import type { Subscription } from '../store/schema.ts';
 
 export interface BotOptions {
 	config: Config;
@@ -81,6 +82,7 @@ export async function startBot(opts: BotOptions): Promise<RunningBot> {
 		// A shard's cache holds only its own guilds, so no two processes post to one channel.
 		guildIds: () => client.guilds.cache.keys(),
 		localeFor: (guildId) => localeOf(client.guilds.cache.get(guildId)?.preferredLocale),
+		notifyPaused: (sub, reason) => notifyPaused(client, sub, reason, logger),
 		...opts.scheduler,
 	});
 	const ctx: BotContext = { archive, config, logger, now, store, scheduler };
@@ -156,4 +158,22 @@ export async function startBot(opts: BotOptions): Promise<RunningBot> {
 			return stopping;
 		},
 	};
+}
+
+/**
+ * A paused subscription would otherwise go silent: say so in the guild's system channel, if
+ * that is another channel the bot may post in. Best effort; never pings.
+ */
+async function notifyPaused(client: Client, sub: Subscription, reason: string, logger: Logger): Promise<void> {
+	const guild = client.guilds.cache.get(sub.guildId);
+	const channel = guild?.systemChannel;
+	const me = guild?.members.me;
+	if (!guild || !channel || !me || channel.id === sub.channelId) return;
+	if (!channel.permissionsFor(me).has([PermissionFlagsBits.ViewChannel, PermissionFlagsBits.SendMessages])) return;
+	const content = t(localeOf(guild.preferredLocale), 'sub.pausedNotice', { channel: `<#${sub.channelId}>`, reason });
+	try {
+		await channel.send({ content, allowedMentions: { parse: [] } });
+	} catch (err) {
+		logger.warn({ err, guild: sub.guildId, channel: channel.id }, 'could not tell the guild about a paused subscription');
+	}
 }

@@ -12,6 +12,8 @@ export interface SchedulerOptions extends DeliveryDeps {
 	retryMaxMs?: number;
 	/** Tests use second-level patterns; production fires at the subscription's HH:MM. */
 	cronPattern?: (sub: Subscription) => string;
+	/** Tells the guild a subscription was paused (where the bot can say so); must not throw. */
+	notifyPaused?: (sub: Subscription, reason: string) => Promise<void>;
 	/** How many channels one wake-up delivers to at once (default {@link FAN_OUT}). */
 	fanOut?: number;
 }
@@ -153,6 +155,7 @@ export class Scheduler {
 			const outcome = await deliverSubscription(sub, this.opts);
 			if (outcome.kind === 'retry') this.retryLater(sub);
 			else this.clearRetry(k);
+			if (outcome.kind === 'paused') await this.opts.notifyPaused?.(sub, outcome.failure.reason);
 			return outcome;
 		} catch (err) {
 			this.log.error({ err, guild: guildId, channel: channelId }, 'delivery run failed; will retry');
