@@ -79,6 +79,11 @@ describe('candidateDates', () => {
 			tooOld: [],
 		});
 	});
+	it('reports missed digests older than the window only while they are newer than the last delivered', () => {
+		expect(candidateDates({ dates, startAfterDate: null, lastDeliveredDate: '2026-05-10', today: '2026-05-20', catchUpDays: 3 }).tooOld).toEqual([
+			'2026-05-16',
+		]);
+	});
 	it('reports pending digests older than the window separately', () => {
 		expect(candidateDates({ dates, startAfterDate: null, today: '2026-05-20', catchUpDays: 3 })).toEqual({
 			due: ['2026-05-17', '2026-05-19', '2026-05-20'],

@@ -51,6 +51,7 @@ export async function deliverSubscription(sub: Subscription, deps: DeliveryDeps)
 	const { due, tooOld } = candidateDates({
 		dates: deps.archive.dates(),
 		startAfterDate: sub.startAfterDate,
+		lastDeliveredDate: sub.lastDeliveredDate,
 		today,
 		catchUpDays: deps.catchUpDays,
 	});
@@ -87,14 +88,7 @@ export async function deliverSubscription(sub: Subscription, deps: DeliveryDeps)
 		log.warn({ status: err.failure.status, reason: err.failure.reason, sent }, 'delivery interrupted; will retry');
 		return { kind: 'retry', failure: err.failure, messages: sent };
 	}
-	if (tooOld.length > 0) {
-		const pending = [];
-		for (const date of tooOld) {
-			const delivered = await deps.store.deliveredPaperIds(sub.channelId, date);
-			if (delivered.size === 0) pending.push(date);
-		}
-		if (pending.length) log.info({ dates: pending, catchUpDays: deps.catchUpDays }, 'skipped digests older than the catch-up window');
-	}
+	if (tooOld.length > 0) log.info({ dates: tooOld, catchUpDays: deps.catchUpDays }, 'skipped digests older than the catch-up window');
 	await markDone(sub, done, deps);
 	return done.length ? { kind: 'delivered', messages: sent, dates: done } : { kind: 'idle', reason: 'nothing-new' };
 }

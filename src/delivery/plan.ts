@@ -76,12 +76,14 @@ export function planDigest(opts: {
 
 /**
  * Which digest dates a subscription still has to consider, oldest first: after its start,
- * within the catch-up window ending today (its local day). Older pending ones are reported
- * so the caller can log that they were skipped.
+ * within the catch-up window ending today (its local day). Missed digests older than the
+ * window — after the last one delivered, so each is reported only until delivery moves on —
+ * are returned separately for the log.
  */
 export function candidateDates(opts: {
 	dates: readonly string[];
 	startAfterDate: string | null;
+	lastDeliveredDate?: string | null;
 	today: string;
 	catchUpDays: number;
 }): { due: string[]; tooOld: string[] } {
@@ -90,7 +92,8 @@ export function candidateDates(opts: {
 	const tooOld: string[] = [];
 	for (const date of [...opts.dates].sort()) {
 		if (opts.startAfterDate !== null && date <= opts.startAfterDate) continue;
-		(date < oldest ? tooOld : due).push(date);
+		if (date >= oldest) due.push(date);
+		else if (!opts.lastDeliveredDate || date > opts.lastDeliveredDate) tooOld.push(date);
 	}
 	return { due, tooOld };
 }
