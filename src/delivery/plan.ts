@@ -90,10 +90,11 @@ export function candidateDates(opts: {
 	const oldest = addDays(opts.today, -opts.catchUpDays);
 	const due: string[] = [];
 	const tooOld: string[] = [];
-	for (const date of [...opts.dates].sort()) {
+	// Filter first, sort what is left: a ten-year archive has thousands of dates, a window a few.
+	for (const date of opts.dates) {
 		if (opts.startAfterDate !== null && date <= opts.startAfterDate) continue;
 		if (date >= oldest) due.push(date);
 		else if (!opts.lastDeliveredDate || date > opts.lastDeliveredDate) tooOld.push(date);
 	}
-	return { due, tooOld };
+	return { due: due.sort(), tooOld: tooOld.sort() };
 }
