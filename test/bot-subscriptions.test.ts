@@ -168,4 +168,24 @@ describe('subscription commands end to end', () => {
 		const res = await run('resume');
 		expect(res['content']).toContain('not paused');
 	});
+
+	it('defers a slow admin command ephemerally, then edits in the answer', async () => {
+		const store = h.bot.ctx.store;
+		const list = store.listSubscriptions.bind(store);
+		store.listSubscriptions = async (guildId) => {
+			await new Promise((r) => setTimeout(r, 2500)); // slower than the dispatcher's defer threshold
+			return list(guildId);
+		};
+		try {
+			const handle = h.emu.interact({ guildId: guild.id, channelId: guild.channels[0]!, type: 2, permissions: MANAGE_CHANNELS, data: { name: 'subscriptions', type: 1, options: [] } });
+			const first = await handle.response();
+			expect(first.type).toBe(5);
+			expect(first.data?.['flags']).toBe(64);
+			expect(handle.answeredInTime()).toBe(true);
+			const [edit] = await handle.waitForEdits(1, 10_000);
+			expect(JSON.stringify(edit)).toContain(`<#${guild.channels[0]}>`);
+		} finally {
+			store.listSubscriptions = list;
+		}
+	});
 });

@@ -9,7 +9,7 @@ import {
 import { localeOf, t } from '../i18n.ts';
 import type { BotContext, ButtonRoute, Command } from './command.ts';
 import { UserError } from './errors.ts';
-import { respond } from './reply.ts';
+import { respond, trackDeferral } from './reply.ts';
 
 /** Discord drops an interaction not answered within 3 s; defer well before that. */
 export const DEFER_AFTER_MS = 1500;
@@ -37,7 +37,9 @@ export function createDispatcher(commands: readonly Command[], buttons: readonly
 			? setTimeout(() => {
 					if (interaction.deferred || interaction.replied) return;
 					const flags = command.defer === 'ephemeral' ? MessageFlags.Ephemeral : undefined;
-					interaction.deferReply(flags === undefined ? {} : { flags }).catch((err: unknown) => log.warn({ err }, 'could not defer'));
+					const deferral = interaction.deferReply(flags === undefined ? {} : { flags });
+					trackDeferral(interaction, deferral);
+					deferral.catch((err: unknown) => log.warn({ err }, 'could not defer'));
 				}, DEFER_AFTER_MS)
 			: undefined;
 		try {
