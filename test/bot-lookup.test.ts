@@ -171,4 +171,11 @@ describe('look-up commands end to end (real discord.js, loopback emulator)', () 
 			archive.search = original;
 		}
 	});
+
+	it('paging buttons need no memory of the message: an id from before a restart still works', async () => {
+		// Not rendered by this process: all state is in the custom id.
+		const res = await h.emu.interact({ guildId, channelId, type: 3, data: { custom_id: 'digest:2024-12-10:2', component_type: 2 } }).response();
+		expect(res.type).toBe(7);
+		expect(res.data?.['content']).toMatch(/page 2\/\d/);
+	});
 });
