@@ -1,7 +1,7 @@
 import type { ArchivedPaper, Paper, ParseResult, Problem } from '../digest/schema.ts';
 import { parseArxivId } from '../digest/arxiv.ts';
-import { SearchIndex, lowerBound } from './search-index.ts';
-import { isHangul, normalise, words } from './tokens.ts';
+import { SearchIndex, lowerBound, topK } from './search-index.ts';
+import { isHangul, nfkcStable, normalise, words } from './tokens.ts';
 
 export type TopPeriod = 'day' | 'week' | 'month' | 'year' | 'all';
 export const TOP_PERIODS: readonly TopPeriod[] = ['day', 'week', 'month', 'year', 'all'];
@@ -46,6 +46,8 @@ export class Archive {
 	private readonly bestVotes = new Map<string, number | null>();
 	private readonly index = new SearchIndex();
 	private readonly dirty = new Set<string>();
+	/** Papers whose text NFKC would change (rare: compatibility forms, decomposed jamo); search normalises those in full. */
+	private readonly unstableText = new Set<string>();
 	private sortedDates: string[] | null = null;
 	private sortedIds: string[] | null = null;
 	private allTime: ArchivedPaper[] | null = null;
@@ -144,19 +146,29 @@ export class Archive {
 			// Bigrams over-match a longer Hangul word ("모델링" vs "모링델"); confirm against the text.
 			ids = ids.filter((id) => {
 				const p = this.papers.get(id);
-				if (!p) return false;
-				const hay = haystack(p);
-				return needle.every((n) => hay.includes(n));
+				return p !== undefined && needle.every((n) => this.holds(p, n));
 			});
 		}
 		const inTitle = new Set(this.index.candidates(terms, { titleOnly: true }));
-		const results = ids
-			.map((id) => this.papers.get(id))
-			.filter((p): p is ArchivedPaper => p !== undefined)
-			.sort((a, b) => Number(inTitle.has(b.id)) - Number(inTitle.has(a.id)) || byVotesThenNewest(a, b));
+		const matches: { paper: ArchivedPaper; inTitle: boolean }[] = [];
+		for (const id of ids) {
+			const paper = this.papers.get(id);
+			if (paper) matches.push({ paper, inTitle: inTitle.has(id) });
+		}
 		const offset = Math.max(0, opts.offset ?? 0);
 		const limit = Math.max(0, opts.limit ?? 10);
-		return { total: results.length, results: results.slice(offset, offset + limit) };
+		const ranked = topK(matches, offset + limit, (a, b) => Number(b.inTitle) - Number(a.inTitle) || byVotesThenNewest(a.paper, b.paper));
+		return { total: matches.length, results: ranked.slice(offset).map((m) => m.paper) };
+	}
+
+	/**
+	 * Whether the paper's normalised text holds the Hangul word `n`. Hangul has no case and
+	 * every field separator is not Hangul, so for text NFKC leaves alone a plain substring test
+	 * per field says the same without normalising the whole paper on each query.
+	 */
+	private holds(p: ArchivedPaper, n: string): boolean {
+		if (this.unstableText.has(p.id)) return haystack(p).includes(n);
+		return p.title.includes(n) || p.authors.some((a) => a.includes(n)) || p.summary.some((s) => s.text.includes(n) || (s.label?.includes(n) ?? false));
 	}
 
 	/** Autocomplete: ids starting with the input, else titles holding its words (the last one as a prefix). */
@@ -181,12 +193,12 @@ export class Archive {
 		const terms = words(text);
 		if (terms.length === 0) return out;
 		this.flush();
-		const hits = this.index
-			.candidates(terms, { titleOnly: true, prefixLast: true })
-			.map((id) => this.papers.get(id))
-			.filter((p): p is ArchivedPaper => p !== undefined && p !== exact)
-			.sort(byVotesThenNewest);
-		return [...out, ...hits].slice(0, limit);
+		const hits: ArchivedPaper[] = [];
+		for (const id of this.index.candidates(terms, { titleOnly: true, prefixLast: true })) {
+			const p = this.papers.get(id);
+			if (p !== undefined && p !== exact) hits.push(p);
+		}
+		return [...out, ...topK(hits, limit - out.length, byVotesThenNewest)].slice(0, limit);
 	}
 
 	problems(): Problem[] {
@@ -302,12 +314,14 @@ export class Archive {
 	private flush(): void {
 		for (const id of this.dirty) {
 			const p = this.papers.get(id);
-			if (!p) this.index.remove(id);
-			else
-				this.index.set(id, {
-					title: p.title,
-					body: `${p.authors.join(' ')}\n${p.summary.map((s) => `${s.label ?? ''} ${s.text}`).join('\n')}`,
-				});
+			this.unstableText.delete(id);
+			if (!p) {
+				this.index.remove(id);
+				continue;
+			}
+			const body = `${p.authors.join(' ')}\n${p.summary.map((s) => `${s.label ?? ''} ${s.text}`).join('\n')}`;
+			this.index.set(id, { title: p.title, body });
+			if (!nfkcStable(p.title) || !nfkcStable(body)) this.unstableText.add(id);
 		}
 		this.dirty.clear();
 	}

@@ -48,7 +48,6 @@ export interface ScanResult {
 interface Seen {
 	size: number;
 	mtimeMs: number;
-	date: string | undefined;
 }
 
 /** Keeps an Archive in step with a folder, re-reading only files whose size or mtime changed. */
@@ -89,34 +88,29 @@ export class ArchiveLoader {
 		}
 		const present = new Set(files);
 		const now = this.now();
-		for (const file of files) {
-			let info;
-			try {
-				info = await stat(path.join(this.dir, file));
-			} catch {
+		for await (const [file, got] of inOrder(files, READ_AHEAD, (file) => this.read(file, settleMs, now))) {
+			if (got.kind === 'gone') {
 				present.delete(file);
 				continue;
 			}
-			const prev = this.seen.get(file);
-			if (prev && prev.size === info.size && prev.mtimeMs === info.mtimeMs) continue;
-			if (Number.isFinite(settleMs) && now - info.mtimeMs < settleMs) {
+			if (got.kind === 'unchanged') continue;
+			if (got.kind === 'settling') {
 				this.logger.debug({ file }, 'digest file still being written; next scan');
 				continue;
 			}
-			let text: string;
-			try {
-				text = await readFile(path.join(this.dir, file), 'utf8');
-			} catch (err) {
-				this.logger.warn({ file, err }, 'digest file cannot be read');
+			if (got.kind === 'unreadable') {
+				this.logger.warn({ file, err: got.err }, 'digest file cannot be read');
 				continue;
 			}
-			const parsed = parseDigest(text, file);
+			const prev = this.seen.get(file);
+			const parsed = parseDigest(got.text, file);
 			const date = parsed.digest?.date;
-			const before = date === undefined ? undefined : dayFingerprint(this.archive, date);
+			const before = date === undefined ? '' : dayFingerprint(this.archive, date);
 			this.archive.setFile(file, parsed);
 			(prev ? result.changed : result.added).push(file);
-			this.seen.set(file, { size: info.size, mtimeMs: info.mtimeMs, date });
-			if (date !== undefined && before !== dayFingerprint(this.archive, date)) dates.add(date);
+			this.seen.set(file, { size: got.size, mtimeMs: got.mtimeMs });
+			// A day the archive did not hold is news without comparing (the common case at start-up).
+			if (date !== undefined && (before === '' || before !== dayFingerprint(this.archive, date))) dates.add(date);
 			for (const p of parsed.problems) {
 				const log = p.level === 'error' ? this.logger.warn.bind(this.logger) : this.logger.debug.bind(this.logger);
 				log({ file: p.file, line: p.line }, p.message);
@@ -139,6 +133,49 @@ export class ArchiveLoader {
 		return result;
 	}
 
+	/** Never rejects: reads run ahead of parsing, and a rejection nobody awaits yet would crash the process. */
+	private async read(file: string, settleMs: number, now: number): Promise<ReadOutcome> {
+		const full = path.join(this.dir, file);
+		let info;
+		try {
+			info = await stat(full);
+		} catch {
+			return { kind: 'gone' };
+		}
+		const prev = this.seen.get(file);
+		if (prev && prev.size === info.size && prev.mtimeMs === info.mtimeMs) return { kind: 'unchanged' };
+		if (Number.isFinite(settleMs) && now - info.mtimeMs < settleMs) return { kind: 'settling' };
+		try {
+			return { kind: 'read', text: await readFile(full, 'utf8'), size: info.size, mtimeMs: info.mtimeMs };
+		} catch (err) {
+			return { kind: 'unreadable', err };
+		}
+	}
+}
+
+type ReadOutcome =
+	| { kind: 'gone' }
+	| { kind: 'unchanged' }
+	| { kind: 'settling' }
+	| { kind: 'unreadable'; err: unknown }
+	| { kind: 'read'; text: string; size: number; mtimeMs: number };
+
+// Parsing is synchronous; a few reads in flight keep the disk busy while it runs.
+const READ_AHEAD = 8;
+
+/** `task` over `items` with at most `limit` running, results in the order of `items`. */
+export async function* inOrder<T, R>(items: readonly T[], limit: number, task: (item: T) => Promise<R>): AsyncGenerator<[T, R]> {
+	const running: Promise<R>[] = [];
+	let next = 0;
+	const refill = () => {
+		while (running.length < Math.max(1, limit) && next < items.length) running.push(task(items[next++] as T));
+	};
+	refill();
+	for (let i = 0; i < items.length; i++) {
+		const result = await (running.shift() as Promise<R>);
+		refill();
+		yield [items[i] as T, result];
+	}
 }
 
 // Rewriting a file without changing its day (a touch, a new file for a day already read) is no news for delivery.

@@ -7,6 +7,11 @@ export function normalise(text: string): string {
 	return text.normalize('NFKC').toLowerCase();
 }
 
+/** True when NFKC leaves the text as it is (V8 returns the same string then, so this costs one quick check). */
+export function nfkcStable(text: string): boolean {
+	return text.normalize('NFKC') === text;
+}
+
 export function isHangul(term: string): boolean {
 	return HANGUL.test(term);
 }
