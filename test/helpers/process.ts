@@ -24,6 +24,23 @@ export interface BotProcess {
 
 const live = new Set<BotProcess>();
 
+/** SIGKILLs a process group; false when there is none to signal (never signals pid 1 or our own group). */
+function killGroup(pid: number, signal: NodeJS.Signals): boolean {
+	if (!(pid > 1)) return false;
+	try {
+		process.kill(-pid, signal);
+		return true;
+	} catch {
+		return false; // The whole group is gone already.
+	}
+}
+
+// Detached groups outlive a worker that dies without running afterAll (a crash, a hook timeout that
+// tears the worker down): kill them on the way out so no bot keeps posting into the next file's emulator.
+process.once('exit', () => {
+	for (const p of live) killGroup(p.pid, 'SIGKILL');
+});
+
 /**
  * A bot as the operator runs it: `node --import tsx <script>` in its own process group, with
  * only the environment given here (plus PATH/HOME), so nothing leaks in from the test's env or .env.
@@ -56,6 +73,12 @@ export function spawnBot(script: string, env: Record<string, string>): BotProces
 	child.stdout?.on('data', onData);
 	child.stderr?.on('data', onData);
 	const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+	// 'close' comes after the last stdout/stderr chunk; 'exit' may come before it, with lines still unread.
+	let closed = false;
+	child.once('close', () => {
+		closed = true;
+		if (buffered.trim()) onData(Buffer.from('\n')); // a last line without its newline
+	});
 	const proc: BotProcess = {
 		child,
 		pid: child.pid ?? -1,
@@ -75,28 +98,28 @@ export function spawnBot(script: string, env: Record<string, string>): BotProces
 					reject(new Error(`no matching log line in ${timeoutMs} ms; last lines:\n${[...logs.slice(-8).map((l) => JSON.stringify(l)), ...other.slice(-8)].join('\n')}`));
 				}, timeoutMs);
 				const onExit = () => {
+					check(); // the last lines arrived before 'close'
+					if (!waiters.has(check)) return;
 					cleanup();
 					reject(new Error(`process exited before the log line; last lines:\n${[...logs.slice(-8).map((l) => JSON.stringify(l)), ...other.slice(-8)].join('\n')}`));
 				};
 				const cleanup = () => {
 					clearTimeout(timer);
 					waiters.delete(check);
-					child.off('exit', onExit);
+					child.off('close', onExit);
 				};
 				waiters.add(check);
-				child.once('exit', onExit);
+				child.once('close', onExit);
 				check();
+				// Already gone: 'close' will not fire again, so fail now rather than at the timeout.
+				if (waiters.has(check) && closed) onExit();
 			});
 		},
 		async kill(signal = 'SIGKILL') {
 			// A SIGTERMed group may leave stragglers; only a SIGKILL settles it for killAll.
 			if (signal === 'SIGKILL') live.delete(proc);
-			try {
-				process.kill(-proc.pid, signal);
-			} catch {
-				// The whole group is gone already.
-			}
-			if (child.exitCode === null && child.signalCode === null) await exited;
+			killGroup(proc.pid, signal);
+			if (proc.pid > 1 && child.exitCode === null && child.signalCode === null) await exited;
 		},
 	};
 	live.add(proc);
