@@ -147,6 +147,8 @@ describe('render limits', () => {
 	});
 
 	const corpus = join(import.meta.dirname, '../../shared/corpus/daily_papers_ko/paper_logs');
+	// The describe name alone is not printed for a skipped block by the default reporter.
+	if (!existsSync(corpus)) console.warn(`render corpus tests skipped: ${corpus} is absent (see ../shared/corpus/SOURCES.md)`);
 	describe.skipIf(!existsSync(corpus))('on the real corpus (skipped: ../shared/corpus/daily_papers_ko is absent)', () => {
 		const files: string[] = [];
 		const walk = (dir: string) => {
