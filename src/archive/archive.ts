@@ -51,6 +51,7 @@ export class Archive {
 	private sortedDates: string[] | null = null;
 	private sortedIds: string[] | null = null;
 	private allTime: ArchivedPaper[] | null = null;
+	private ranked: { order: ArchivedPaper[]; rankOf: Map<string, number> } | null = null;
 
 	/** Replaces the contribution of one file. */
 	setFile(file: string, result: ParseResult): void {
@@ -150,15 +151,17 @@ export class Archive {
 			});
 		}
 		const inTitle = new Set(this.index.candidates(terms, { titleOnly: true }));
-		const matches: { paper: ArchivedPaper; inTitle: boolean }[] = [];
+		const { order, rankOf } = this.ranking();
+		// A number per match that sorts as the results do: title matches first, then by votes.
+		const scores: number[] = [];
 		for (const id of ids) {
-			const paper = this.papers.get(id);
-			if (paper) matches.push({ paper, inTitle: inTitle.has(id) });
+			const r = rankOf.get(id);
+			if (r !== undefined) scores.push(inTitle.has(id) ? r : order.length + r);
 		}
 		const offset = Math.max(0, opts.offset ?? 0);
 		const limit = Math.max(0, opts.limit ?? 10);
-		const ranked = topK(matches, offset + limit, (a, b) => Number(b.inTitle) - Number(a.inTitle) || byVotesThenNewest(a.paper, b.paper));
-		return { total: matches.length, results: ranked.slice(offset).map((m) => m.paper) };
+		const page = topK(scores, offset + limit, (a, b) => a - b).slice(offset);
+		return { total: scores.length, results: page.map((s) => order[s % order.length] as ArchivedPaper) };
 	}
 
 	/**
@@ -193,12 +196,14 @@ export class Archive {
 		const terms = words(text);
 		if (terms.length === 0) return out;
 		this.flush();
-		const hits: ArchivedPaper[] = [];
+		const { order, rankOf } = this.ranking();
+		const ranks: number[] = [];
 		for (const id of this.index.candidates(terms, { titleOnly: true, prefixLast: true })) {
-			const p = this.papers.get(id);
-			if (p !== undefined && p !== exact) hits.push(p);
+			const r = rankOf.get(id);
+			if (r !== undefined && order[r] !== exact) ranks.push(r);
 		}
-		return [...out, ...topK(hits, limit - out.length, byVotesThenNewest)].slice(0, limit);
+		const hits = topK(ranks, limit - out.length, (a, b) => a - b).map((r) => order[r] as ArchivedPaper);
+		return [...out, ...hits].slice(0, limit);
 	}
 
 	problems(): Problem[] {
@@ -281,6 +286,7 @@ export class Archive {
 		for (const id of touched) this.refreshPaper(id);
 		this.sortedDates = null;
 		this.allTime = null;
+		this.ranked = null;
 	}
 
 	private refreshPaper(id: string): void {
@@ -308,6 +314,7 @@ export class Archive {
 	/** Builds the search index now rather than on the first query (the loader calls it after a scan). */
 	prepare(): void {
 		this.flush();
+		this.ranking();
 	}
 
 	/** Indexes the papers changed since the last query, once each, however many files touched them. */
@@ -324,6 +331,15 @@ export class Archive {
 			if (!nfkcStable(p.title) || !nfkcStable(body)) this.unstableText.add(id);
 		}
 		this.dirty.clear();
+	}
+
+	/** Every paper by its own votes (newest first among equals), and each id's place in that order. */
+	private ranking(): { order: ArchivedPaper[]; rankOf: Map<string, number> } {
+		if (!this.ranked) {
+			const order = [...this.papers.values()].sort(byVotesThenNewest);
+			this.ranked = { order, rankOf: new Map(order.map((p, i) => [p.id, i])) };
+		}
+		return this.ranked;
 	}
 
 	private allTimeRanking(): ArchivedPaper[] {
