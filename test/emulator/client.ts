@@ -12,7 +12,13 @@ export async function connectClient(emu: Emulator, extra: Partial<ClientOptions>
 		...Object.fromEntries(Object.entries(extra).filter(([k]) => k !== 'rest' && k !== 'ws')),
 	});
 	const ready = once(client, 'clientReady');
-	await client.login(emu.token);
-	await ready;
+	try {
+		await client.login(emu.token);
+		await ready;
+	} catch (error) {
+		// A half-connected client keeps sockets and timers alive past the test file.
+		await client.destroy();
+		throw error;
+	}
 	return client as Client<true>;
 }
