@@ -81,6 +81,45 @@ describe('archive/archive', () => {
 		expect(a.search('모델언어').total).toBe(0);
 	});
 
+	it('confirms Korean words in text written decomposed, as NFKC reads it', () => {
+		const nfd = '대규모 언어모델을 활용한'.normalize('NFD');
+		const a = archiveOf({ '2024/12/03.md': digest('2024-12-03', [{ id: '2412.00020', title: 'Decomposed', text: nfd }]) });
+		expect(a.search('언어모델').total).toBe(1);
+		expect(a.search('모델언어').total).toBe(0);
+	});
+
+	it('ranks and pages like a full sort: title matches first, then votes, then newest, then id', () => {
+		const papers = Array.from({ length: 120 }, (_, i) => ({
+			id: `2412.${String(i + 100).padStart(5, '0')}`,
+			title: i % 3 === 0 ? `Splatting study ${i}` : `Study ${i}`,
+			votes: i % 7 === 0 ? null : (i * 37) % 11,
+			text: i % 2 === 0 ? 'splatting in the summary' : 'nothing of note',
+		}));
+		const a = archiveOf({
+			'2024/12/10.md': digest('2024-12-10', papers.slice(0, 60)),
+			'2024/12/11.md': digest('2024-12-11', papers.slice(60)),
+		});
+		const date = (i: number) => (i < 60 ? '2024-12-10' : '2024-12-11');
+		const expected = papers
+			.map((p, i) => ({ ...p, i }))
+			.filter((p) => p.title.startsWith('Splatting') || p.text.startsWith('splatting'))
+			.sort(
+				(x, y) =>
+					Number(y.title.startsWith('Splatting')) - Number(x.title.startsWith('Splatting')) ||
+					(y.votes ?? -1) - (x.votes ?? -1) ||
+					(date(x.i) < date(y.i) ? 1 : date(x.i) > date(y.i) ? -1 : 0) ||
+					(x.id < y.id ? -1 : 1),
+			)
+			.map((p) => p.id);
+		for (const [offset, limit] of [[0, 10], [5, 3], [0, 200], [75, 10], [79, 5]] as const) {
+			const r = a.search('splatting', { offset, limit });
+			expect(r.total).toBe(expected.length);
+			expect(r.results.map((p) => p.id)).toEqual(expected.slice(offset, offset + limit));
+		}
+		const titled = expected.filter((id) => papers.find((p) => p.id === id)?.title.startsWith('Splatting'));
+		expect(a.suggest('splat', 25).map((p) => p.id)).toEqual(titled.slice(0, 25));
+	});
+
 	it('pages search results with limit and offset', () => {
 		const r = base().search('splatting', { limit: 1, offset: 1 });
 		expect(r.total).toBe(2);

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Archive } from '../src/archive/archive.ts';
-import { ArchiveLoader, listDigestFiles, loadArchive } from '../src/archive/load.ts';
+import { ArchiveLoader, inOrder, listDigestFiles, loadArchive } from '../src/archive/load.ts';
 
 const day = (date: string, id: string, votes = 1) =>
 	`## Daily Papers (${date})\n\n### [Paper ${id}](https://arxiv.org/abs/${id})\n\nVote: ${votes}\n\n- ***What's New***: text\n`;
@@ -25,6 +25,31 @@ describe('archive/load', () => {
 	});
 	afterEach(async () => {
 		await rm(dir, { recursive: true, force: true });
+	});
+
+	it('runs a few reads at a time and hands results back in the order of the items', async () => {
+		let running = 0;
+		let most = 0;
+		const task = async (n: number) => {
+			running += 1;
+			most = Math.max(most, running);
+			await new Promise((r) => setTimeout(r, (7 - n) % 4));
+			running -= 1;
+			return n * 10;
+		};
+		const out: [number, number][] = [];
+		for await (const pair of inOrder([1, 2, 3, 4, 5, 6, 7], 3, task)) out.push(pair);
+		expect(out).toEqual([1, 2, 3, 4, 5, 6, 7].map((n) => [n, n * 10]));
+		expect(most).toBe(3);
+	});
+
+	it('loads more files than it reads ahead, each once, and reports every new date', async () => {
+		for (let d = 1; d <= 20; d++) await write(`2024/12/${String(d).padStart(2, '0')}.md`, day(`2024-12-${String(d).padStart(2, '0')}`, `2412.${String(d).padStart(5, '0')}`));
+		const archive = new Archive();
+		const scan = await new ArchiveLoader({ dir, archive, now: () => now }).loadAll();
+		expect(scan.added).toHaveLength(20);
+		expect(scan.dates).toHaveLength(20);
+		expect(archive.stats()).toEqual({ files: 20, digests: 20, papers: 20 });
 	});
 
 	it('lists .md and .txt files recursively, sorted, ignoring other files', async () => {
