@@ -13,6 +13,8 @@ const PLAIN_LABEL = /^(What['’]s New|Technical Details|Performance Highlights)
 const VOTE_LINE = /^votes?[ \t]*[:：][ \t]*(.*)$/i;
 const AUTHORS_LINE = /^authors?[ \t]*[:：][ \t]*(.*)$/i;
 const WATCH_VIDEO = /^\[watch video\]/i;
+// One options object for every lexer: marked hangs its tokenizer on it, so a fresh literal per call builds a fresh tokenizer.
+const LEX_OPTIONS = { gfm: true };
 
 interface PaperDraft {
 	id: ArxivId | null;
@@ -123,7 +125,7 @@ function parseUnsafe(raw: string, file: string): ParseResult {
 
 	// Block structure only: inline lexing of every summary bullet is most of marked's time and we
 	// need inline tokens just for headings and the short metadata paragraphs (lexed on demand below).
-	const tokens = new Lexer({ gfm: true }).blockTokens(text, []);
+	const tokens = new Lexer(LEX_OPTIONS).blockTokens(text, []);
 	let cursor = 0;
 	const lineOfToken = (tok: Token): number => {
 		const at = tok.raw ? text.indexOf(tok.raw, cursor) : -1;
@@ -240,7 +242,7 @@ function truncate(s: string, n: number): string {
 }
 
 function startPaper(h: Tokens.Heading, line: number, report: (line: number, level: Problem['level'], message: string) => void): PaperDraft {
-	const inline = Lexer.lexInline(h.text, { gfm: true });
+	const inline = Lexer.lexInline(h.text, LEX_OPTIONS);
 	const link = findLink(inline);
 	const title = collapse(link ? inlineText(link.tokens, link.text) : inlineText(inline, h.text));
 	const draft: PaperDraft = { id: null, href: link?.href ?? null, title, line, votes: null, authors: [], thumbnail: null, summary: [], skip: false };
@@ -271,7 +273,7 @@ function readParagraph(
 	line: number,
 	report: (line: number, level: Problem['level'], message: string) => void,
 ): void {
-	const images = p.text.includes('![') ? findImages(Lexer.lexInline(p.text, { gfm: true })) : [];
+	const images = p.text.includes('![') ? findImages(Lexer.lexInline(p.text, LEX_OPTIONS)) : [];
 	for (const href of images) {
 		if (paper.thumbnail !== null) break;
 		const resolved = resolveThumbnail(href);
