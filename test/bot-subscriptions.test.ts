@@ -25,6 +25,13 @@ describe('subscription commands end to end', () => {
 	});
 	afterAll(async () => h?.stop());
 
+	/** Waits until the bot's own cache has seen a permission change (CHANNEL_UPDATE). */
+	const botLacks = (channelId: string, perm: 'EmbedLinks' | 'CreatePublicThreads') =>
+		h.emu.waitFor(() => {
+			const channel = h.bot.client.channels.cache.get(channelId);
+			return channel && !channel.isDMBased() && !channel.permissionsFor(h.bot.client.user!)?.has(perm);
+		});
+
 	const run = (name: string, options: Array<{ name: string; type: number; value: unknown }> = [], extra: { permissions?: string; channelId?: string; locale?: string; guildId?: string } = {}) =>
 		answerOf(
 			h.emu.interact({
@@ -78,13 +85,13 @@ describe('subscription commands end to end', () => {
 	it('says exactly which permission is missing before saving', async () => {
 		const ch = guild.channels[1]!;
 		h.emu.denyPermission(ch, 'EmbedLinks');
-		await new Promise((r) => setTimeout(r, 100));
+		await botLacks(ch, 'EmbedLinks');
 		const res = await run('subscribe', [{ name: 'channel', type: CHANNEL, value: ch }]);
 		expect(res['content']).toContain('Embed Links');
 		expect(res['content']).not.toContain('Send Messages');
 		const threads = guild.channels[2]!;
 		h.emu.denyPermission(threads, 'CreatePublicThreads');
-		await new Promise((r) => setTimeout(r, 100));
+		await botLacks(threads, 'CreatePublicThreads');
 		const res2 = await run('subscribe', [
 			{ name: 'channel', type: CHANNEL, value: threads },
 			{ name: 'thread', type: BOOLEAN, value: true },
@@ -120,7 +127,7 @@ describe('subscription commands end to end', () => {
 		expect(foreign['content']).toContain('not in this server');
 		const res = await run('subscribe', [{ name: 'mention', type: ROLE, value: guild.id }]);
 		expect(res['content']).toContain('@everyone');
-		expect((await h.store.getSubscription(guild.id, guild.channels[0]!))?.mentionRoleId).not.toBe(guild.id);
+		expect((await h.store.getSubscription(guild.id, guild.channels[0]!))?.mentionRoleId).toBe(guild.botRoleId);
 	});
 
 	it('autocompletes time zones', async () => {
@@ -172,19 +179,23 @@ describe('subscription commands end to end', () => {
 	it('defers a slow admin command ephemerally, then edits in the answer', async () => {
 		const store = h.bot.ctx.store;
 		const list = store.listSubscriptions.bind(store);
+		let release = () => {};
+		const gate = new Promise<void>((r) => (release = r));
 		store.listSubscriptions = async (guildId) => {
-			await new Promise((r) => setTimeout(r, 2500)); // slower than the dispatcher's defer threshold
+			await gate; // held until the deferral arrives: only the dispatcher's threshold is timed
 			return list(guildId);
 		};
 		try {
 			const handle = h.emu.interact({ guildId: guild.id, channelId: guild.channels[0]!, type: 2, permissions: MANAGE_CHANNELS, data: { name: 'subscriptions', type: 1, options: [] } });
 			const first = await handle.response();
+			release();
 			expect(first.type).toBe(5);
 			expect(first.data?.['flags']).toBe(64);
 			expect(handle.answeredInTime()).toBe(true);
 			const [edit] = await handle.waitForEdits(1, 10_000);
 			expect(JSON.stringify(edit)).toContain(`<#${guild.channels[0]}>`);
 		} finally {
+			release();
 			store.listSubscriptions = list;
 		}
 	});

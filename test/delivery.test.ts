@@ -66,11 +66,31 @@ describe('daily delivery end to end', () => {
 		expect((await h.store.getSubscription(g2.id, c))?.lastDeliveredDate).toBe('2026-03-10');
 	});
 
-	it('fires from node-cron at the subscription’s time, and picks up a file dropped in while running', async () => {
+	it('node-cron wakes a subscription at its time, with nothing else to trigger it', async () => {
+		let clock = new Date('2026-03-10T11:59:00Z');
+		let g = { id: '', channels: [] as string[] };
+		h = await startHarness({
+			// A second-level pattern stands in for "12:00 daily"; the injected clock decides what is due.
+			bot: { now: () => clock, settleMs: 0, scheduler: { cronPattern: () => '*/1 * * * * *' } },
+			setup: async (emu, dir) => {
+				g = emu.addGuild({ channels: 1 });
+				await writeDigest(`${dir}/digests`, '2026-03-10', papersFor('2026-03-10', 3));
+			},
+		});
+		const [ch] = g.channels as [string];
+		await h.bot.ctx.scheduler.upsert(await subscribe(h.store, g.id, ch, { time: '12:00' }));
+		expect(h.bot.ctx.scheduler.nextRun({ guildId: g.id, channelId: ch })).toBeInstanceOf(Date);
+		await h.bot.ctx.scheduler.idle();
+		expect(h.emu.messages(ch)).toHaveLength(0); // 11:59: not yet
+		clock = new Date('2026-03-10T12:00:30Z'); // only a cron fire can notice this
+		await until(() => postedIds(h!.emu, [ch]).length === 3);
+	});
+
+	it('picks up a file dropped into the digest folder while running', async () => {
 		let g = { id: '', channels: [] as string[] };
 		h = await startHarness({
 			env: { SCAN_INTERVAL_SECONDS: '1' },
-			bot: { settleMs: 300, scheduler: { cronPattern: () => '*/1 * * * * *' } },
+			bot: { settleMs: 300 },
 			setup: (emu) => {
 				g = emu.addGuild({ channels: 1 });
 			},
@@ -78,11 +98,10 @@ describe('daily delivery end to end', () => {
 		const [ch] = g.channels as [string];
 		const today = new Date().toISOString().slice(0, 10);
 		await subscribe(h.store, g.id, ch);
-		await h.bot.ctx.scheduler.upsert((await h.store.getSubscription(g.id, ch))!);
-		expect(h.bot.ctx.scheduler.nextRun({ guildId: g.id, channelId: ch })).toBeInstanceOf(Date);
 		await writeDigest(`${h.dir}/digests`, today, papersFor(today, 3));
 		await until(() => postedIds(h!.emu, [ch]).length === 3);
 		await h.bot.ctx.scheduler.idle();
+		expect(h.logs.some((l) => l.includes('digest folder changed'))).toBe(true);
 		expect(h.logs.some((l) => l.includes('digest delivered'))).toBe(true);
 	});
 
@@ -159,7 +178,7 @@ describe('daily delivery end to end', () => {
 		const [slow, ...others] = g.channels as [string, string, string];
 		const today = new Date().toISOString().slice(0, 10);
 		for (const ch of g.channels) await subscribe(h.store, g.id, ch);
-		h.emu.fault({ method: 'POST', path: `/channels/${slow}/messages`, status: 429, retryAfter: 2, times: 1 });
+		h.emu.fault({ method: 'POST', path: `/channels/${slow}/messages`, status: 429, retryAfter: 4, times: 1 });
 		await writeDigest(`${h.dir}/digests`, today, papersFor(today, 12));
 		await h.bot.refresh();
 		await h.bot.ctx.scheduler.idle();
@@ -220,7 +239,10 @@ describe('daily delivery end to end', () => {
 		expect(stillDenied['flags']).toBe(64);
 
 		h.emu.allowPermission(denied, 'SendMessages');
-		await until(() => h!.bot.client.channels.cache.get(denied) !== undefined);
+		await until(() => {
+			const channel = h!.bot.client.channels.cache.get(denied);
+			return Boolean(channel && !channel.isDMBased() && channel.permissionsFor(h!.bot.client.user!)?.has('SendMessages'));
+		});
 		const ok = h.emu.interact({ guildId: g.id, channelId: denied, type: 2, permissions: admin, data: { name: 'resume', type: 1, options: [] } });
 		await ok.response();
 		await until(() => postedIds(h!.emu, [denied]).length === 4);

@@ -40,24 +40,35 @@ export async function startHarness(opts: {
 	});
 	const logs: string[] = [];
 	const logger: Logger = createLogger('debug', (line) => logs.push(line));
-	const store = opts.store ?? (await openStore(config.STORE_URL, { logger }));
-	const bot = await startBot({
-		config,
-		logger,
-		store,
-		clientOptions: { ws: { buildIdentifyThrottler: () => ({ waitForIdentify: async () => {} }) } },
-		...opts.bot,
-	});
+	let store: Store | undefined;
+	let bot: RunningBot;
+	try {
+		store = opts.store ?? (await openStore(config.STORE_URL, { logger }));
+		bot = await startBot({
+			config,
+			logger,
+			store,
+			clientOptions: { ws: { buildIdentifyThrottler: () => ({ waitForIdentify: async () => {} }) } },
+			...opts.bot,
+		});
+	} catch (err) {
+		// A harness that failed to start must not leave a server or a temp folder behind.
+		if (!opts.store) await store?.close();
+		await emu.stop();
+		await rm(dir, { recursive: true, force: true });
+		throw err;
+	}
+	const openedStore = store;
 	return {
 		emu,
 		bot,
-		store,
+		store: openedStore,
 		config,
 		dir,
 		logs,
 		async stop() {
 			await bot.stop();
-			if (!opts.store) await store.close();
+			if (!opts.store) await openedStore.close();
 			await emu.stop();
 			await rm(dir, { recursive: true, force: true });
 		},
