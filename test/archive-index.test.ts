@@ -120,6 +120,13 @@ describe('archive/archive', () => {
 		expect(a.suggest('splat', 25).map((p) => p.id)).toEqual(titled.slice(0, 25));
 	});
 
+	it('indexes in slices, and a search before the last slice still sees every paper', () => {
+		const a = base();
+		expect(a.indexSome(1)).toBe(true);
+		expect(a.search('splatting').total).toBe(2);
+		expect(a.indexSome(1)).toBe(false);
+	});
+
 	it('pages search results with limit and offset', () => {
 		const r = base().search('splatting', { limit: 1, offset: 1 });
 		expect(r.total).toBe(2);

@@ -314,26 +314,38 @@ export class Archive {
 		this.dirty.add(id);
 	}
 
-	/** Builds the search index now rather than on the first query (the loader calls it after a scan). */
-	prepare(): void {
-		this.flush();
+	/**
+	 * Indexes up to `max` papers changed since the last query; true while more wait. The loader
+	 * spreads this over event-loop turns after a scan, so start-up does not wait for the index
+	 * and a query meanwhile finishes what is left itself.
+	 */
+	indexSome(max: number): boolean {
+		let done = 0;
+		for (const id of this.dirty) {
+			if (done++ >= max) return true;
+			this.indexPaper(id);
+			this.dirty.delete(id);
+		}
 		this.ranking();
+		return false;
 	}
 
 	/** Indexes the papers changed since the last query, once each, however many files touched them. */
 	private flush(): void {
-		for (const id of this.dirty) {
-			const p = this.papers.get(id);
-			this.unstableText.delete(id);
-			if (!p) {
-				this.index.remove(id);
-				continue;
-			}
-			const body = `${p.authors.join(' ')}\n${p.summary.map((s) => `${s.label ?? ''} ${s.text}`).join('\n')}`;
-			this.index.set(id, { title: p.title, body });
-			if (!nfkcStable(p.title) || !nfkcStable(body)) this.unstableText.add(id);
-		}
+		for (const id of this.dirty) this.indexPaper(id);
 		this.dirty.clear();
+	}
+
+	private indexPaper(id: string): void {
+		const p = this.papers.get(id);
+		this.unstableText.delete(id);
+		if (!p) {
+			this.index.remove(id);
+			return;
+		}
+		const body = `${p.authors.join(' ')}\n${p.summary.map((s) => `${s.label ?? ''} ${s.text}`).join('\n')}`;
+		this.index.set(id, { title: p.title, body });
+		if (!nfkcStable(p.title) || !nfkcStable(body)) this.unstableText.add(id);
 	}
 
 	/** Every paper by its own votes (newest first among equals), and each id's place in that order. */

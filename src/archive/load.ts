@@ -35,6 +35,11 @@ export interface ArchiveLoaderOptions {
 	now?: () => number;
 	/** A file modified more recently than this is still being written; it waits for a later scan. */
 	settleMs?: number;
+	/**
+	 * Build the search index after each scan in slices between other work (default). Off, a
+	 * search builds it on first use: a one-shot command that never searches skips it.
+	 */
+	indexInBackground?: boolean;
 }
 
 export interface ScanResult {
@@ -58,6 +63,9 @@ export class ArchiveLoader {
 	private readonly now: () => number;
 	private readonly settleMs: number;
 	private readonly seen = new Map<string, Seen>();
+	private readonly indexInBackground: boolean;
+	private indexing: Promise<void> = Promise.resolve();
+	private indexingActive = false;
 
 	constructor(opts: ArchiveLoaderOptions) {
 		this.dir = opts.dir;
@@ -65,6 +73,24 @@ export class ArchiveLoader {
 		this.logger = opts.logger ?? silentLogger;
 		this.now = opts.now ?? Date.now;
 		this.settleMs = opts.settleMs ?? 2000;
+		this.indexInBackground = opts.indexInBackground ?? true;
+	}
+
+	/** Resolves once the search index holds everything scans have read so far. */
+	indexed(): Promise<void> {
+		return this.indexing;
+	}
+
+	private indexSoon(): void {
+		if (!this.indexInBackground || this.indexingActive) return;
+		this.indexingActive = true;
+		this.indexing = (async () => {
+			try {
+				while (this.archive.indexSome(INDEX_SLICE)) await new Promise((resolve) => setImmediate(resolve));
+			} finally {
+				this.indexingActive = false;
+			}
+		})();
 	}
 
 	/** Start-up: reads every file now, settled or not. */
@@ -123,7 +149,7 @@ export class ArchiveLoader {
 			result.removed.push(file);
 		}
 		result.dates = [...dates].sort();
-		this.archive.prepare();
+		this.indexSoon();
 		if (result.added.length + result.changed.length + result.removed.length > 0) {
 			this.logger.info(
 				{ added: result.added.length, changed: result.changed.length, removed: result.removed.length, dates: result.dates },
@@ -160,6 +186,9 @@ type ReadOutcome =
 	| { kind: 'unreadable'; err: unknown }
 	| { kind: 'read'; text: string; size: number; mtimeMs: number };
 
+// Papers indexed per event-loop turn: a few milliseconds, so interactions are not held up.
+const INDEX_SLICE = 500;
+
 // Parsing is synchronous; a few reads in flight keep the disk busy while it runs.
 const READ_AHEAD = 8;
 
@@ -184,9 +213,9 @@ function dayFingerprint(archive: Archive, date: string): string {
 	return papers ? JSON.stringify(papers.map(({ dates: _dates, ...p }) => p)) : '';
 }
 
-/** Reads every digest under `dir` into a fresh Archive. */
+/** Reads every digest under `dir` into a fresh Archive, for one-shot use: the search index is built by the first search. */
 export async function loadArchive(dir: string, logger?: Logger): Promise<Archive> {
 	const archive = new Archive();
-	await new ArchiveLoader({ dir, archive, ...(logger ? { logger } : {}) }).loadAll();
+	await new ArchiveLoader({ dir, archive, indexInBackground: false, ...(logger ? { logger } : {}) }).loadAll();
 	return archive;
 }
