@@ -94,6 +94,12 @@ describe('cli', () => {
 		expect((await cli(['digest', 'yesterday', '--dir', dir])).code).toBe(2);
 	});
 
+	it('digest rejects a mistyped date before reading any folder', async () => {
+		const r = await cli(['digest', 'yesterday', '--dir', path.join(dir, 'no-such-folder')]);
+		expect(r.code).toBe(2);
+		expect(r.stderr).toContain('"yesterday" is not a date');
+	});
+
 	it('top and search answer in JSON', async () => {
 		const top = JSON.parse((await cli(['top', '--period', 'all', '--limit', '2', '--json', '--dir', dir])).stdout);
 		expect(top.map((p: { id: string }) => p.id)).toEqual(['2403.01005', '2404.00111']);

@@ -48,7 +48,6 @@ export class Archive {
 	private readonly dayProblems = new Map<string, Problem[]>();
 	private readonly appearances = new Map<string, Map<string, Paper>>();
 	private readonly papers = new Map<string, ArchivedPaper>();
-	private readonly bestVotes = new Map<string, number | null>();
 	private readonly index = new SearchIndex();
 	private readonly dirty = new Set<string>();
 	/** Papers whose text NFKC would change (rare: compatibility forms, decomposed jamo); search normalises those in full. */
@@ -298,7 +297,6 @@ export class Archive {
 		if (!apps || apps.size === 0) {
 			this.appearances.delete(id);
 			if (this.papers.delete(id)) this.sortedIds = null;
-			this.bestVotes.delete(id);
 			this.dirty.add(id);
 			return;
 		}
@@ -308,9 +306,6 @@ export class Archive {
 		if (!source) return;
 		if (!this.papers.has(id)) this.sortedIds = null;
 		this.papers.set(id, archived(source, newest, dates));
-		let best: number | null = null;
-		for (const p of apps.values()) if (p.votes !== null && (best === null || p.votes > best)) best = p.votes;
-		this.bestVotes.set(id, best);
 		this.dirty.add(id);
 	}
 
@@ -357,10 +352,16 @@ export class Archive {
 		return this.ranked;
 	}
 
+	private bestVotes(id: string): number | null {
+		let best: number | null = null;
+		for (const p of this.appearances.get(id)?.values() ?? []) if (p.votes !== null && (best === null || p.votes > best)) best = p.votes;
+		return best;
+	}
+
 	private allTimeRanking(): ArchivedPaper[] {
 		if (!this.allTime) {
 			this.allTime = [...this.papers.values()]
-				.map((p) => ({ ...p, votes: this.bestVotes.get(p.id) ?? p.votes }))
+				.map((p) => ({ ...p, votes: this.bestVotes(p.id) ?? p.votes }))
 				.sort(byVotesThenNewest);
 		}
 		return this.allTime;

@@ -136,11 +136,12 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
 		}
 		case 'digest': {
 			if (values.json && values.payloads) throw new UsageError('choose one of --json and --payloads');
-			const archive = await openArchive(defaultDir());
 			const wanted = positionals[0] ?? 'latest';
+			// A mistyped date is a usage error before the whole archive is read for nothing.
+			if (wanted !== 'latest' && !IsoDate.safeParse(wanted).success) throw new UsageError(`"${wanted}" is not a date (YYYY-MM-DD) or "latest"`);
+			const archive = await openArchive(defaultDir());
 			const date = wanted === 'latest' ? archive.latestDate() : wanted;
 			if (date === undefined) throw new UsageError('the archive holds no digest yet');
-			if (!IsoDate.safeParse(date).success) throw new UsageError(`"${wanted}" is not a date (YYYY-MM-DD) or "latest"`);
 			const day = archive.digest(date);
 			if (!day) throw new UsageError(`no digest for ${date} in the archive (latest: ${archive.latestDate() ?? 'none'})`);
 			if (values.payloads) io.stdout(json(digestMessages(day.date, day.papers)));
@@ -191,8 +192,7 @@ async function openArchive(dir: string): Promise<Archive> {
 }
 
 async function check(dir: string, asJson: boolean, io: CliIo): Promise<number> {
-	await assertDir(dir);
-	const archive = await loadArchive(dir);
+	const archive = await openArchive(dir);
 	const problems = archive.problems();
 	const digests = archive.digests();
 	const stats = archive.stats();

@@ -18,7 +18,6 @@ const LEX_OPTIONS = { gfm: true };
 
 interface PaperDraft {
 	id: ArxivId | null;
-	href: string | null;
 	title: string;
 	line: number;
 	votes: number | null;
@@ -55,8 +54,8 @@ function inlineText(tokens: Token[] | undefined, fallback: string): string {
 	if (!tokens || tokens.length === 0) return fallback;
 	let out = '';
 	for (const t of tokens) {
-		if ('tokens' in t && Array.isArray(t.tokens) && t.type !== 'image') out += inlineText(t.tokens, 'text' in t ? String(t.text) : '');
-		else if (t.type === 'image') out += '';
+		if (t.type === 'image') continue;
+		if ('tokens' in t && Array.isArray(t.tokens)) out += inlineText(t.tokens, 'text' in t ? String(t.text) : '');
 		else if (t.type === 'br') out += ' ';
 		else if ('text' in t && typeof t.text === 'string') out += t.text;
 		else out += t.raw;
@@ -182,20 +181,17 @@ function parseUnsafe(raw: string, file: string): ParseResult {
 				}
 				continue;
 			}
-			if (!inDigest) continue;
-			if (h.depth === 3) {
+			if (inDigest && h.depth === 3) {
 				finish();
 				current = startPaper(h, line, report);
-				continue;
 			}
 			continue;
 		}
 		if (!inDigest || !current) continue;
 		const paper: PaperDraft = current;
-		if (tok.type === 'paragraph') readParagraph(tok as Tokens.Paragraph, paper, line, report);
+		// Other blocks (html, code, rules, link definitions) carry nothing of a paper.
+		if (tok.type === 'paragraph' || tok.type === 'text') readParagraph(tok as Tokens.Paragraph, paper, line, report);
 		else if (tok.type === 'list') readList(tok as Tokens.List, paper);
-		else if (tok.type === 'html' || tok.type === 'space' || tok.type === 'hr' || tok.type === 'code' || tok.type === 'def') continue;
-		else if (tok.type === 'text') readParagraph(tok as Tokens.Paragraph, paper, line, report);
 	}
 	finish();
 
@@ -245,7 +241,7 @@ function startPaper(h: Tokens.Heading, line: number, report: (line: number, leve
 	const inline = Lexer.lexInline(h.text, LEX_OPTIONS);
 	const link = findLink(inline);
 	const title = collapse(link ? inlineText(link.tokens, link.text) : inlineText(inline, h.text));
-	const draft: PaperDraft = { id: null, href: link?.href ?? null, title, line, votes: null, authors: [], thumbnail: null, summary: [], skip: false };
+	const draft: PaperDraft = { id: null, title, line, votes: null, authors: [], thumbnail: null, summary: [], skip: false };
 	if (!link) {
 		// A heading that itself is an id or a URL still names the paper.
 		draft.id = parseArxivId(h.text);
