@@ -203,6 +203,23 @@ const DEFAULT_FAULT_CODES: Record<number, [number, string]> = {
 	503: [0, '503: Service Unavailable'],
 };
 
+/** A guild member object as Discord sends it. */
+function memberPayload(user: unknown, roles: string[]): Json {
+	return {
+		user,
+		roles,
+		joined_at: new Date().toISOString(),
+		deaf: false,
+		mute: false,
+		flags: 0,
+		nick: null,
+		avatar: null,
+		pending: false,
+		premium_since: null,
+		communication_disabled_until: null,
+	};
+}
+
 function sleep(ms: number): Promise<void> {
 	return new Promise((resolve) => setTimeout(resolve, ms));
 }
@@ -458,18 +475,8 @@ export class Emulator {
 			channel_id: c.id,
 			channel: this.#channelPayload(c),
 			member: {
-				user: { id: userId, username: `user${userId.slice(-4)}`, discriminator: '0', global_name: null, avatar: null },
-				roles: [],
+				...memberPayload({ id: userId, username: `user${userId.slice(-4)}`, discriminator: '0', global_name: null, avatar: null }, []),
 				permissions: perms.toString(),
-				joined_at: new Date().toISOString(),
-				deaf: false,
-				mute: false,
-				flags: 0,
-				nick: null,
-				avatar: null,
-				pending: false,
-				premium_since: null,
-				communication_disabled_until: null,
 			},
 			token,
 			version: 1,
@@ -639,21 +646,7 @@ export class Emulator {
 			unavailable: false,
 			member_count: 2,
 			voice_states: [],
-			members: [
-				{
-					user: this.botUser,
-					roles: [g.botRoleId],
-					joined_at: new Date().toISOString(),
-					deaf: false,
-					mute: false,
-					flags: 0,
-					nick: null,
-					avatar: null,
-					pending: false,
-					premium_since: null,
-					communication_disabled_until: null,
-				},
-			],
+			members: [memberPayload(this.botUser, [g.botRoleId])],
 			channels: channels.filter((c) => c.type === 0).map((c) => this.#channelPayload(c)),
 			threads: channels.filter((c) => c.type !== 0).map((c) => this.#channelPayload(c)),
 			presences: [],
