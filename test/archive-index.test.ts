@@ -88,6 +88,16 @@ describe('archive/archive', () => {
 		expect(a.search('모델언어').total).toBe(0);
 	});
 
+	it('finds a short Latin word that a Korean particle follows', () => {
+		const a = archiveOf({
+			'2024/08/22.md': digest('2024-08-22', [{ id: '2408.11878', title: 'Open Finance Models', text: '금융 AI의 발전과 3D와 o1을 다룬다' }]),
+		});
+		expect(a.search('AI').total).toBe(1);
+		expect(a.search('3D').total).toBe(1);
+		expect(a.search('o1').total).toBe(1);
+		expect(a.search('AI의').total).toBe(1);
+	});
+
 	it('ranks and pages like a full sort: title matches first, then votes, then newest, then id', () => {
 		const papers = Array.from({ length: 120 }, (_, i) => ({
 			id: `2412.${String(i + 100).padStart(5, '0')}`,

@@ -1,6 +1,9 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { Archive } from '../src/archive/archive.ts';
+import { loadArchive } from '../src/archive/load.ts';
+import { normalise } from '../src/archive/tokens.ts';
 import { parseArxivId } from '../src/digest/arxiv.ts';
 import { parseDigest } from '../src/digest/parse.ts';
 
@@ -66,6 +69,8 @@ describe.skipIf(!present)('corpus: daily_papers_ko', () => {
 		byDate.set(r[0] ?? '', set);
 	}
 	const files = present ? walk(LOGS).sort() : [];
+	let loaded: Promise<Archive> | null = null;
+	const archive = () => (loaded ??= loadArchive(ROOT));
 
 	it('has the 61 daily files SOURCES.md promises', () => {
 		expect(files).toHaveLength(61);
@@ -111,5 +116,22 @@ describe.skipIf(!present)('corpus: daily_papers_ko', () => {
 		const all = files.flatMap((f) => read(path.relative(LOGS, f)));
 		expect(all.every((p) => p.thumbnail === null || p.thumbnail.startsWith('https://'))).toBe(true);
 		expect(all.some((p) => p.votes === null) && all.some((p) => p.votes === 0)).toBe(true);
+	});
+
+	it('search finds a short Latin word that a Korean particle follows ("금융 AI의")', async () => {
+		const a = await archive();
+		const ids = (q: string) => new Set(a.search(q, { limit: 5000 }).results.map((p) => p.id));
+		expect(ids('AI').has('2408.11878')).toBe(true);
+		// Every paper whose text has "AI" right before a Hangul syllable is found by "AI".
+		const found = ids('AI');
+		const particle = /(?<![\p{L}\p{N}])ai(?=\p{Script=Hangul})/u;
+		const withParticle = a
+			.dates()
+			.flatMap((d) => a.digest(d)?.papers ?? [])
+			.filter((p) => particle.test(normalise(`${p.title}\n${p.summary.map((s) => s.text).join('\n')}`)));
+		expect(withParticle.length).toBeGreaterThan(5);
+		expect(withParticle.filter((p) => !found.has(p.id)).map((p) => p.id)).toEqual([]);
+		expect(ids('o1').has('2502.10454')).toBe(true);
+		expect(ids('3D').has('2505.04620')).toBe(true);
 	});
 });

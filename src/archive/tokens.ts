@@ -1,6 +1,7 @@
 // Hangul is written without spaces inside compounds ("언어모델은"), so a word is indexed by its
-// character bigrams; every other script by whole words.
-const RUNS = /[\p{Script=Hangul}]+|[\p{L}\p{N}]+/gu;
+// character bigrams; every other script by whole words. A Hangul run also ends a Latin word, so the
+// particle in "AI를" or "GPT-4o의" leaves "ai" and "4o" to be found on their own.
+const RUNS = /\p{Script=Hangul}+|(?:(?!\p{Script=Hangul})[\p{L}\p{N}])+/gu;
 const HANGUL = /^\p{Script=Hangul}/u;
 
 export function normalise(text: string): string {
