@@ -250,6 +250,18 @@ function storeContract(makeLocation: () => Promise<Location>) {
 		expect(warnings[0]).toMatchObject({ key: storeKeys.guildIndex(G1) });
 	});
 
+	it('rebuilds a guild’s list from its keys when its index names another guild, with a warning', async () => {
+		const { logger, warnings } = captureLogger();
+		const store = await open({ logger });
+		await store.putSubscription(draft(G1, '11'));
+		await store.putSubscription(draft(G1, '12'));
+		await store.raw.set(storeKeys.guildIndex(G1), envelope({ guildId: G2, channelIds: ['11'] }));
+		expect((await store.listAllSubscriptions([G1])).map((s) => s.channelId).sort()).toEqual(['11', '12']);
+		expect((await store.listAllSubscriptions()).map((s) => s.channelId).sort()).toEqual(['11', '12']);
+		expect((await store.listSubscriptions(G1)).map((s) => s.channelId).sort()).toEqual(['11', '12']);
+		expect(warnings.filter((w) => w.key === storeKeys.guildIndex(G1) && /guildId/.test(String(w.problem)))).toHaveLength(3);
+	});
+
 	it('treats a corrupt ledger as empty with a warning, and the next record replaces it', async () => {
 		const { logger, warnings } = captureLogger();
 		const store = await open({ logger });

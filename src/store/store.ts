@@ -173,13 +173,15 @@ function createStore(backend: Backend, ctx: Ctx): Store {
 		return check(key, await keyv.get(key), schema);
 	}
 
-	async function readMany<T>(keys: readonly string[], schema: z.ZodType<T>): Promise<Array<T | null>> {
-		const out: Array<T | null> = [];
-		for (const batch of chunks(keys, BATCH)) {
-			const values: unknown[] = await keyv.getMany(batch);
-			batch.forEach((key, i) => out.push(check(key, values[i], schema)));
-		}
+	async function getMany(keys: readonly string[]): Promise<unknown[]> {
+		const out: unknown[] = [];
+		for (const batch of chunks(keys, BATCH)) out.push(...((await keyv.getMany(batch)) as unknown[]));
 		return out;
+	}
+
+	async function readMany<T>(keys: readonly string[], schema: z.ZodType<T>): Promise<Array<T | null>> {
+		const values = await getMany(keys);
+		return keys.map((key, i) => check(key, values[i], schema));
 	}
 
 	async function write(key: string, value: unknown, ttlMs?: number): Promise<void> {
@@ -205,14 +207,25 @@ function createStore(backend: Backend, ctx: Ctx): Store {
 		return sub;
 	}
 
+	/**
+	 * Channel ids from a guild's stored index record: none when there is no record; null (and a
+	 * warning) when the record cannot be trusted, so the caller rebuilds the list from the keys.
+	 */
+	function indexedChannelIds(guildId: string, raw: unknown): string[] | null {
+		if (raw === undefined || raw === null) return [];
+		const key = storeKeys.guildIndex(guildId);
+		const index = check(key, raw, GuildIndex);
+		if (!index) return null;
+		if (index.guildId !== guildId) {
+			corrupt(key, 'guildId does not match the key');
+			return null;
+		}
+		return index.channelIds;
+	}
+
 	/** The guild's channel ids; rebuilt from a key scan if the index record is corrupt. */
 	async function channelIdsOf(guildId: string): Promise<string[]> {
-		const key = storeKeys.guildIndex(guildId);
-		const raw: unknown = await keyv.get(key);
-		if (raw === undefined || raw === null) return [];
-		const index = check(key, raw, GuildIndex);
-		if (index && index.guildId === guildId) return index.channelIds;
-		return scanChannelIds(guildId);
+		return indexedChannelIds(guildId, await keyv.get(storeKeys.guildIndex(guildId))) ?? scanChannelIds(guildId);
 	}
 
 	async function scanChannelIds(guildId: string): Promise<string[]> {
@@ -284,16 +297,10 @@ function createStore(backend: Backend, ctx: Ctx): Store {
 				guilds = [...new Set(guildIds)].map((g) => id(g, 'guildId'));
 			}
 			const pairs: Array<[string, string]> = [];
-			const indexKeys = guilds.map((g) => storeKeys.guildIndex(g));
-			const indexes = await readMany(indexKeys, GuildIndex);
+			const indexes = await getMany(guilds.map((g) => storeKeys.guildIndex(g)));
 			for (const [i, guildId] of guilds.entries()) {
-				const index = indexes[i];
-				if (index && index.guildId === guildId) {
-					for (const c of index.channelIds) pairs.push([guildId, c]);
-				} else if (index === null && (await keyv.get(indexKeys[i] as string)) !== undefined) {
-					// Present but corrupt (already reported): fall back to the keys themselves.
-					for (const c of await scanChannelIds(guildId)) pairs.push([guildId, c]);
-				}
+				const channelIds = indexedChannelIds(guildId, indexes[i]) ?? (await scanChannelIds(guildId));
+				for (const c of channelIds) pairs.push([guildId, c]);
 			}
 			return subscriptionsOf(pairs);
 		},
