@@ -63,6 +63,23 @@ describe('archive/archive', () => {
 		expect(a.top({ period: 'week', date: '2024-11-30' })).toEqual([]);
 	});
 
+	it('shows a top paper as it appeared on its best-voted day in the period, not a later day', () => {
+		const a = archiveOf({
+			'2024/12/09.md': digest('2024-12-09', [{ id: '2412.04887', title: 'First Title', votes: 20, text: 'first summary' }]),
+			'2024/12/10.md': digest('2024-12-10', [{ id: '2412.04887', title: 'Revised Title', votes: 5, text: 'revised summary' }]),
+		});
+		const day = a.top({ period: 'day', date: '2024-12-09' })[0];
+		expect([day?.date, day?.title, day?.votes, day?.summary[0]?.text]).toEqual(['2024-12-09', 'First Title', 20, 'first summary']);
+		expect(day?.dates).toEqual(['2024-12-10', '2024-12-09']);
+		const week = a.top({ period: 'week', date: '2024-12-10' })[0];
+		expect([week?.date, week?.title, week?.votes]).toEqual(['2024-12-09', 'First Title', 20]);
+		const all = a.top({ period: 'all' })[0];
+		expect([all?.date, all?.title, all?.votes]).toEqual(['2024-12-09', 'First Title', 20]);
+		const next = a.top({ period: 'day', date: '2024-12-10' })[0];
+		expect([next?.date, next?.title, next?.votes]).toEqual(['2024-12-10', 'Revised Title', 5]);
+		expect(a.paper('2412.04887')?.title).toBe('Revised Title');
+	});
+
 	it('searches title, authors and summary with every word required, title matches first', () => {
 		const a = base();
 		expect(a.search('splatting').results.map((p) => p.id)).toEqual(['2412.00001', '2412.00003']);

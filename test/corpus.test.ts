@@ -134,4 +134,19 @@ describe.skipIf(!present)('corpus: daily_papers_ko', () => {
 		expect(ids('o1').has('2502.10454')).toBe(true);
 		expect(ids('3D').has('2505.04620')).toBe(true);
 	});
+
+	it('top for a day shows each paper as that day listed it, even when it reappeared later', async () => {
+		const a = await archive();
+		let repeated = 0;
+		for (const date of a.dates()) {
+			const listed = new Map((a.digest(date)?.papers ?? []).map((p) => [p.id, p]));
+			const top = a.top({ period: 'day', date, limit: 1000 });
+			expect(top.map((p) => p.id).sort()).toEqual([...listed.keys()].sort());
+			for (const p of top) {
+				if (p.dates[0] !== date) repeated++;
+				expect(p, `${p.id} on ${date}`).toEqual(listed.get(p.id));
+			}
+		}
+		expect(repeated).toBeGreaterThan(0);
+	});
 });

@@ -124,18 +124,20 @@ export class Archive {
 		if (end === undefined) return [];
 		const start = opts.period === 'all' ? '0000-00-00' : shiftDate(end, 1 - PERIOD_DAYS[opts.period]);
 		const ascending = [...this.dates()].reverse();
-		const best = new Map<string, { paper: Paper }>();
+		const best = new Map<string, { paper: Paper; date: string }>();
 		for (let i = lowerBound(ascending, start); i < ascending.length; i++) {
 			const date = ascending[i] ?? '';
 			if (date > end) break;
 			for (const p of this.dayPapers.get(date) ?? []) {
 				const prev = best.get(p.id);
-				if (!prev || (p.votes ?? -1) > (prev.paper.votes ?? -1)) best.set(p.id, { paper: p });
+				// Dates ascend, so among equal votes the newest appearance in the window wins.
+				if (!prev || (p.votes ?? -1) >= (prev.paper.votes ?? -1)) best.set(p.id, { paper: p, date });
 			}
 		}
-		// A paper listed on several days in the window counts once, with its best votes there.
+		// A paper listed on several days in the window counts once, as its best-voted appearance
+		// there: that day's date, title and summary, not a later day's outside the window.
 		return [...best.values()]
-			.map(({ paper }) => ({ ...this.require(paper.id), votes: paper.votes }))
+			.map(({ paper, date }) => archived(paper, date, this.require(paper.id).dates))
 			.sort(byVotesThenNewest)
 			.slice(0, limit);
 	}
@@ -352,17 +354,24 @@ export class Archive {
 		return this.ranked;
 	}
 
-	private bestVotes(id: string): number | null {
-		let best: number | null = null;
-		for (const p of this.appearances.get(id)?.values() ?? []) if (p.votes !== null && (best === null || p.votes > best)) best = p.votes;
-		return best;
+	/** The paper as it appeared on its best-voted day (the newest among equals). */
+	private bestAppearance(p: ArchivedPaper): ArchivedPaper {
+		let date = p.date;
+		let best: Paper | undefined;
+		for (const [d, app] of this.appearances.get(p.id) ?? []) {
+			const v = app.votes ?? -1;
+			const bv = best?.votes ?? -1;
+			if (!best || v > bv || (v === bv && d > date)) {
+				best = app;
+				date = d;
+			}
+		}
+		return best ? archived(best, date, p.dates) : p;
 	}
 
 	private allTimeRanking(): ArchivedPaper[] {
 		if (!this.allTime) {
-			this.allTime = [...this.papers.values()]
-				.map((p) => ({ ...p, votes: this.bestVotes(p.id) ?? p.votes }))
-				.sort(byVotesThenNewest);
+			this.allTime = [...this.papers.values()].map((p) => this.bestAppearance(p)).sort(byVotesThenNewest);
 		}
 		return this.allTime;
 	}
