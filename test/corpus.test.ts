@@ -149,4 +149,12 @@ describe.skipIf(!present)('corpus: daily_papers_ko', () => {
 		}
 		expect(repeated).toBeGreaterThan(0);
 	});
+
+	it('2023/11/21.md: the inline <video> line of 2311.10982 is not a summary bullet', () => {
+		const r = parseDigest(readFileSync(path.join(LOGS, '2023/11/21.md'), 'utf8'), '2023/11/21.md');
+		const p = r.digest?.papers.find((x) => x.id === '2311.10982');
+		expect(p?.summary[0]?.text).toMatch(/^본 논문은/);
+		const all = files.flatMap((f) => parseDigest(readFileSync(f, 'utf8'), f).digest?.papers ?? []);
+		expect(all.flatMap((x) => x.summary).filter((s) => /^\s*</.test(s.text))).toEqual([]);
+	});
 });

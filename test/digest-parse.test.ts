@@ -62,6 +62,27 @@ describe('digest/parse', () => {
 		expect(p.summary).toEqual([{ label: null, text: '비디오 링크와 HTML은 요약에 들어가지 않습니다.' }]);
 	});
 
+	it('leaves a line of only inline HTML tags out of the summary, and keeps tags inside text', () => {
+		const text = [
+			'## Daily Papers (2023-11-21)',
+			'',
+			'### [Make Pixels Dance](https://arxiv.org/abs/2311.10982)',
+			'',
+			"<video src='https://cdn.example/v.mp4'></video>",
+			'',
+			'Authors: Yan Zeng',
+			'',
+			'- 고동적 비디오 생성을 다룹니다.',
+			'- <br/>',
+			'- 새로운 토큰 <HYBNEXT>를 씁니다.',
+			'',
+		].join('\n');
+		expect(paperOf(text, '2311.10982').summary).toEqual([
+			{ label: null, text: '고동적 비디오 생성을 다룹니다.' },
+			{ label: null, text: '새로운 토큰 <HYBNEXT>를 씁니다.' },
+		]);
+	});
+
 	it('reads ** and malformed labels, unifies curly apostrophes, keeps extra labels and numbered lines', () => {
 		const p = paperOf(eras, '2403.01003');
 		expect(p.summary.map((s) => s.label)).toEqual(["What's New", 'Technical Details', 'Limitations']);

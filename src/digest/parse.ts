@@ -13,6 +13,9 @@ const PLAIN_LABEL = /^(What['’]s New|Technical Details|Performance Highlights)
 const VOTE_LINE = /^votes?[ \t]*[:：][ \t]*(.*)$/i;
 const AUTHORS_LINE = /^authors?[ \t]*[:：][ \t]*(.*)$/i;
 const WATCH_VIDEO = /^\[watch video\]/i;
+// A line of nothing but tags, such as an inline `<video src=…></video>` that CommonMark leaves in a
+// paragraph (it only makes an HTML block of a tag alone on its line): media, not summary text.
+const ONLY_TAGS = /^(?:<\/?[a-z][a-z0-9-]*(?:\s[^<>]*)?\/?>\s*)+$/i;
 // One options object for every lexer: marked hangs its tokenizer on it, so a fresh literal per call builds a fresh tokenizer.
 const LEX_OPTIONS = { gfm: true };
 
@@ -281,7 +284,7 @@ function readParagraph(
 		const trimmed = row.trim();
 		if (!trimmed) return;
 		const rowLine = line + i;
-		if (/^!\[[^\]]*\]\([^)]*\)$/.test(trimmed) || WATCH_VIDEO.test(trimmed)) return;
+		if (/^!\[[^\]]*\]\([^)]*\)$/.test(trimmed) || WATCH_VIDEO.test(trimmed) || ONLY_TAGS.test(trimmed)) return;
 		const vote = VOTE_LINE.exec(trimmed);
 		if (vote) {
 			const value = (vote[1] ?? '').trim();
@@ -313,6 +316,7 @@ function readList(list: Tokens.List, paper: PaperDraft): void {
 		return;
 	}
 	for (const item of list.items) {
+		if (ONLY_TAGS.test(item.text.trim())) continue;
 		const entry = splitLabel(item.text);
 		if (!entry.text && !entry.label) continue;
 		if (!entry.text) {
