@@ -303,6 +303,30 @@ function storeContract(makeLocation: () => Promise<Location>) {
 		expect(await a.listSubscriptions(G1)).toEqual([]);
 	});
 
+	it('concurrent subscription writes from two instances in one guild all stay listed', async () => {
+		const a = await open();
+		const b = await open();
+		const ids = (from: number) => Array.from({ length: 8 }, (_, i) => String(from + i));
+		for (const c of ids(10)) await a.putSubscription(draft(G1, c));
+		await Promise.all([
+			...ids(10).map((c) => a.deleteSubscription(G1, c)),
+			...ids(30).map((c) => a.putSubscription(draft(G1, c))),
+			...ids(50).map((c) => b.putSubscription(draft(G1, c))),
+		]);
+		const expected = [...ids(30), ...ids(50)].sort();
+		expect((await a.listSubscriptions(G1)).map((s) => s.channelId).sort()).toEqual(expected);
+		expect((await b.listAllSubscriptions([G1])).map((s) => s.channelId).sort()).toEqual(expected);
+	});
+
+	it('a guild write waits for another instance’s index lease, and takes it once that lease expires', async () => {
+		const a = await open();
+		const b = await open();
+		expect(await b.tryLock(`index:${G1}`, 100)).toBe(true); // as a process that crashed mid-write leaves it
+		await a.putSubscription(draft(G1, '11'));
+		expect((await b.listSubscriptions(G1)).map((s) => s.channelId)).toEqual(['11']);
+		expect(await b.tryLock(`index:${G1}`, 30_000)).toBe(true); // a released its lease after the write
+	});
+
 	it('tryLock is exclusive between two instances until the holder unlocks', async () => {
 		const a = await open();
 		const b = await open();

@@ -1,6 +1,6 @@
 /**
  * Runs read-modify-write sections one at a time per key within this process. Across processes
- * the design keeps writers apart instead: a shard only writes its own guilds' records, and a
+ * a lease keeps writers apart: the store takes one around each change of a guild's index, and a
  * channel's ledger is written by whoever holds that channel's `tryLock` lease.
  */
 export function createKeyedSerial() {

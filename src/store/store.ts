@@ -31,6 +31,13 @@ export const DEFAULT_STORE_URL = 'sqlite://./var/paperboy.sqlite';
 export const DEFAULT_NAMESPACE = 'paperboy';
 /** Long enough to cover any catch-up window; the ledger is only read for recent digests. */
 export const DEFAULT_LEDGER_TTL_MS = 60 * 24 * 60 * 60 * 1000;
+/*
+ * A guild's index is read, changed and written back; two processes doing that at once would each
+ * drop the other's change. The lease keeps them apart; it outlives any one write by far, and a
+ * writer waits past its ttl, so a lease left by a crashed process never blocks for good.
+ */
+const INDEX_LEASE_MS = 5_000;
+const INDEX_LEASE_WAIT_MS = 15_000;
 // Bounds one MGET / one SQLite `IN (json_each)` so thousands of guilds do not become one huge request.
 const BATCH = 500;
 
@@ -278,6 +285,24 @@ function createStore(backend: Backend, ctx: Ctx): Store {
 		await backend.release(storeKeys.lock(key), token);
 	}
 
+	/** Runs a read-modify-write of a guild's index alone: one at a time in this process, and under a lease across processes. */
+	function withIndexLease<T>(guildId: string, fn: () => Promise<T>): Promise<T> {
+		return serial(storeKeys.guildIndex(guildId), async () => {
+			const lease = `index:${guildId}`;
+			const deadline = Date.now() + INDEX_LEASE_WAIT_MS;
+			for (let pause = 2; !(await tryLock(lease, INDEX_LEASE_MS)); pause = Math.min(pause * 2, 100)) {
+				if (Date.now() > deadline) throw new Error(`store busy: could not take the index lease of guild ${guildId}`);
+				await new Promise((r) => setTimeout(r, pause + Math.random() * pause));
+			}
+			try {
+				return await fn();
+			} finally {
+				// The write is done; a lease we fail to release expires on its own.
+				await unlock(lease).catch((error: unknown) => logger.warn({ key: lease, err: error }, 'could not release index lease'));
+			}
+		});
+	}
+
 	return {
 		kind: backend.kind,
 		namespace: ctx.namespace,
@@ -314,7 +339,7 @@ function createStore(backend: Backend, ctx: Ctx): Store {
 
 		async putSubscription(draft) {
 			const sub = Subscription.parse({ ...SubscriptionDraft.parse(draft), updatedAt: ctx.now().toISOString() });
-			return serial(storeKeys.guildIndex(sub.guildId), async () => {
+			return withIndexLease(sub.guildId, async () => {
 				// Index first: a crash in between leaves an index entry without a record, which readers skip.
 				const channelIds = await channelIdsOf(sub.guildId);
 				if (!channelIds.includes(sub.channelId)) await writeIndex(sub.guildId, [...channelIds, sub.channelId]);
@@ -326,7 +351,7 @@ function createStore(backend: Backend, ctx: Ctx): Store {
 		async patchSubscription(guildId, channelId, patch) {
 			const g = id(guildId, 'guildId');
 			const c = id(channelId, 'channelId');
-			return serial(storeKeys.guildIndex(g), async () => {
+			return withIndexLease(g, async () => {
 				const key = storeKeys.subscription(g, c);
 				const current = subAt(key, g, c, await read(key, Subscription));
 				if (!current) return null;
@@ -346,7 +371,7 @@ function createStore(backend: Backend, ctx: Ctx): Store {
 		async deleteSubscription(guildId, channelId) {
 			const g = id(guildId, 'guildId');
 			const c = id(channelId, 'channelId');
-			return serial(storeKeys.guildIndex(g), async () => {
+			return withIndexLease(g, async () => {
 				const existed = await keyv.delete(storeKeys.subscription(g, c));
 				const channelIds = await channelIdsOf(g);
 				const indexed = channelIds.includes(c);
@@ -357,7 +382,7 @@ function createStore(backend: Backend, ctx: Ctx): Store {
 
 		async deleteGuild(guildId) {
 			const g = id(guildId, 'guildId');
-			return serial(storeKeys.guildIndex(g), async () => {
+			return withIndexLease(g, async () => {
 				const channelIds = new Set([...(await channelIdsOf(g)), ...(await scanChannelIds(g))]);
 				const keys = [...channelIds].map((c) => storeKeys.subscription(g, c));
 				const present = keys.length === 0 ? [] : await keyv.getMany(keys);
