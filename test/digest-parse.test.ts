@@ -121,6 +121,53 @@ describe('digest/parse', () => {
 		expect(r.problems).toEqual([]);
 	});
 
+	it('reads on past a setext heading inside a digest', () => {
+		const text = [
+			'## Daily Papers (2024-01-02)',
+			'',
+			'### [A](https://arxiv.org/abs/2401.00001)',
+			'',
+			'- 첫 번째 요약.',
+			'',
+			'Notes',
+			'---',
+			'',
+			'### [B](https://arxiv.org/abs/2401.00002)',
+			'',
+			'- 두 번째 요약.',
+			'',
+		].join('\n');
+		const r = parseDigest(text, 'x.md');
+		expect(r.digest?.papers.map((p) => p.id)).toEqual(['2401.00001', '2401.00002']);
+		expect(r.problems).toEqual([]);
+	});
+
+	it('ends a digest at a dateless ## heading and warns once when paper headings follow it', () => {
+		const text = [
+			'## Daily Papers (2024-01-02)',
+			'',
+			'### [A](https://arxiv.org/abs/2401.00001)',
+			'',
+			'- 요약.',
+			'',
+			'## Highlights',
+			'',
+			'### [B](https://arxiv.org/abs/2401.00002)',
+			'',
+			'### [C](https://arxiv.org/abs/2401.00003)',
+			'',
+			'## Contributing',
+			'',
+			'### How to help',
+			'',
+		].join('\n');
+		const r = parseDigest(text, 'x.md');
+		expect(r.digest?.papers.map((p) => p.id)).toEqual(['2401.00001']);
+		expect(r.problems).toEqual([
+			expect.objectContaining({ line: 9, level: 'warning', message: expect.stringMatching(/"Highlights" \(line 7\).*2024-01-02/) }),
+		]);
+	});
+
 	it('reports a file with no digest heading and returns no digest', () => {
 		const r = parseDigest('# Notes\n\n### [A](https://arxiv.org/abs/2401.00001)\n', 'notes.md');
 		expect(r.digest).toBeNull();

@@ -145,6 +145,8 @@ function parseUnsafe(raw: string, file: string): ParseResult {
 	let current: PaperDraft | null = null;
 	const drafts: PaperDraft[] = [];
 	let otherDateWarned = false;
+	// The dateless top-level heading that ended the digest, until a paper heading after it is reported.
+	let endedBy: { line: number; text: string } | null = null;
 
 	const finish = () => {
 		if (current) drafts.push(current);
@@ -155,13 +157,17 @@ function parseUnsafe(raw: string, file: string): ParseResult {
 		const line = lineOfToken(tok);
 		if (tok.type === 'heading') {
 			const h = tok as Tokens.Heading;
-			if (h.depth <= 2) {
+			// Only a `#`/`##` line starts or ends a digest: a setext heading (a line over `---`) is
+			// too easily made by accident inside a summary to silently drop the papers after it.
+			if (h.depth <= 2 && h.raw.startsWith('#')) {
 				finish();
 				const m = DATE_IN_HEADING.exec(h.text);
 				if (!m?.[1]) {
+					if (inDigest) endedBy = { line, text: collapse(h.text) };
 					inDigest = false;
 					continue;
 				}
+				endedBy = null;
 				const headingDate = m[1];
 				if (!IsoDate.safeParse(headingDate).success) {
 					report(line, 'error', `the digest heading names "${headingDate}", which is not a calendar date; its papers are skipped`);
@@ -187,6 +193,13 @@ function parseUnsafe(raw: string, file: string): ParseResult {
 			if (inDigest && h.depth === 3) {
 				finish();
 				current = startPaper(h, line, report);
+			} else if (endedBy && h.depth === 3 && date !== null && paperHeadingId(h) !== null) {
+				report(
+					line,
+					'warning',
+					`a paper heading follows "${truncate(endedBy.text, 60)}" (line ${endedBy.line}), which ends the digest for ${date}; it and the papers after it are skipped`,
+				);
+				endedBy = null;
 			}
 			continue;
 		}
@@ -238,6 +251,12 @@ function parseUnsafe(raw: string, file: string): ParseResult {
 
 function truncate(s: string, n: number): string {
 	return s.length <= n ? s : `${s.slice(0, n - 1)}…`;
+}
+
+/** The arXiv id a `###` heading links to or names, for telling paper headings from other sections. */
+function paperHeadingId(h: Tokens.Heading): ArxivId | null {
+	const link = findLink(Lexer.lexInline(h.text, LEX_OPTIONS));
+	return parseArxivId(link ? link.href : h.text);
 }
 
 function startPaper(h: Tokens.Heading, line: number, report: (line: number, level: Problem['level'], message: string) => void): PaperDraft {
