@@ -5,7 +5,7 @@ import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { createLogger, type Logger } from '../src/log.ts';
 import { storeKeys, type SubscriptionDraft } from '../src/store/schema.ts';
-import { openStore, type Store, type StoreOptions } from '../src/store/store.ts';
+import { CorruptRecordError, openStore, type Store, type StoreOptions } from '../src/store/store.ts';
 import { cleanupRedisNamespace, REDIS_URL, redisAvailable, redisPttl, uniqueRedisNamespace } from './helpers/redis.ts';
 
 /** One storage location per test; `open` may be called several times to get independent instances on it. */
@@ -262,14 +262,26 @@ function storeContract(makeLocation: () => Promise<Location>) {
 		expect(warnings.filter((w) => w.key === storeKeys.guildIndex(G1) && /guildId/.test(String(w.problem)))).toHaveLength(3);
 	});
 
-	it('treats a corrupt ledger as empty with a warning, and the next record replaces it', async () => {
+	it('a corrupt ledger reads as corrupt, not as nothing delivered, and is never overwritten', async () => {
 		const { logger, warnings } = captureLogger();
 		const store = await open({ logger });
-		await store.raw.set(storeKeys.ledger('11', '2024-12-09'), envelope({ channelId: '11', date: '2024-12-09', entries: { m0: { messageId: 'x' } } }));
-		expect(await store.deliveredKeys('11', '2024-12-09')).toEqual(new Set());
-		expect(warnings[0]).toMatchObject({ key: storeKeys.ledger('11', '2024-12-09') });
-		expect(await store.recordDelivered('11', '2024-12-09', 'm1', { messageId: '5', paperIds: [] })).toBe(true);
-		expect(await store.deliveredKeys('11', '2024-12-09')).toEqual(new Set(['m1']));
+		const bad = {
+			'2024-12-09': envelope({ channelId: '11', date: '2024-12-09', entries: { m0: { messageId: 'x' } } }),
+			'2024-12-10': '{"value": {"channelId": "11"',
+			'2024-12-11': envelope({ channelId: '12', date: '2024-12-11', entries: {} }),
+		};
+		for (const [date, text] of Object.entries(bad)) {
+			const key = storeKeys.ledger('11', date);
+			await store.raw.set(key, text);
+			await expect(store.getLedger('11', date)).rejects.toMatchObject({ name: 'CorruptRecordError', key });
+			await expect(store.deliveredKeys('11', date)).rejects.toBeInstanceOf(CorruptRecordError);
+			await expect(store.deliveredPaperIds('11', date)).rejects.toBeInstanceOf(CorruptRecordError);
+			await expect(store.isDelivered('11', date, 'm0')).rejects.toBeInstanceOf(CorruptRecordError);
+			await expect(store.recordDelivered('11', date, 'm1', { messageId: '5', paperIds: [] })).rejects.toBeInstanceOf(CorruptRecordError);
+			expect(await store.raw.get(key)).toBe(text);
+			expect(warnings.some((w) => w.key === key)).toBe(true);
+		}
+		expect(await store.deliveredKeys('11', '2024-12-12')).toEqual(new Set()); // absent is still empty
 	});
 
 	it('a setting that fails its schema reads as unset, with a warning', async () => {

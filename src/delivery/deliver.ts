@@ -4,7 +4,7 @@ import type { ArchivedPaper } from '../digest/schema.ts';
 import type { Locale } from '../i18n.ts';
 import type { Logger } from '../log.ts';
 import { digestMessages, type MessageBody } from '../render/embed.ts';
-import type { Store } from '../store/store.ts';
+import { CorruptRecordError, type Store } from '../store/store.ts';
 import type { Subscription } from '../store/schema.ts';
 import { isOpen, localTime } from './clock.ts';
 import { classifyFailure, type Failure } from './failures.ts';
@@ -62,7 +62,15 @@ export async function deliverSubscription(sub: Subscription, deps: DeliveryDeps)
 		for (const date of due) {
 			const digest = deps.archive.digest(date);
 			if (!digest) continue;
-			const delivered = await deps.store.deliveredPaperIds(sub.channelId, date);
+			let delivered: Set<string>;
+			try {
+				delivered = await deps.store.deliveredPaperIds(sub.channelId, date);
+			} catch (err) {
+				if (!(err instanceof CorruptRecordError)) throw err;
+				// A ledger record exists only where something was posted: sending the digest again would duplicate it.
+				log.warn({ date, key: err.key, problem: err.problem }, 'ledger record is corrupt; digest not sent to this channel');
+				continue;
+			}
 			const wanted = selectPapers(sub, digest.papers);
 			if (wanted.every((p) => delivered.has(p.id))) continue;
 			const target = sub.thread ? await ensureThread(sub, date, wanted, locale, deps) : sub.channelId;

@@ -17,6 +17,20 @@ import { createKeyedSerial } from './serial.ts';
 
 export { StoreConnectError } from './backend.ts';
 
+/**
+ * A record that is present but unreadable where reading it as absent would do harm: a ledger
+ * exists only where something was posted, so "nothing delivered" would post the digest again.
+ */
+export class CorruptRecordError extends Error {
+	override name = 'CorruptRecordError';
+	constructor(
+		readonly key: string,
+		readonly problem: string,
+	) {
+		super(`corrupt store record ${key}: ${problem}`);
+	}
+}
+
 /*
  * Layout under the namespace (SQLite `<ns>:<key>`, Redis `<ns>::<key>`), one JSON record per key:
  *   sub:<guild>:<channel>    Subscription
@@ -24,7 +38,8 @@ export { StoreConnectError } from './backend.ts';
  *   ledger:<channel>:<date>  LedgerRecord, every message posted for that digest (ttl)
  *   thread:<channel>:<date>  ThreadRecord (ttl)
  *   setting:<key>            caller-validated value
- * Every read is validated; a record that fails is logged with its key and treated as absent.
+ * Every read is validated; a record that fails is logged with its key and treated as absent,
+ * except a ledger record, which throws CorruptRecordError (absent would mean "post it again").
  */
 
 export const DEFAULT_STORE_URL = 'sqlite://./var/paperboy.sqlite';
@@ -76,12 +91,19 @@ export interface Store {
 	/** Removes every subscription of a guild (the bot left it). Returns how many. */
 	deleteGuild(guildId: string): Promise<number>;
 
-	/** What was already posted to a channel for one digest, by message key: one read. */
+	/**
+	 * What was already posted to a channel for one digest, by message key: one read. Empty when
+	 * there is no record; throws CorruptRecordError (and logs it) when the record is unreadable.
+	 * The same holds for the three readers below.
+	 */
 	getLedger(channelId: string, date: string): Promise<Map<string, LedgerEntry>>;
 	deliveredKeys(channelId: string, date: string): Promise<Set<string>>;
 	deliveredPaperIds(channelId: string, date: string): Promise<Set<string>>;
 	isDelivered(channelId: string, date: string, messageKey: string): Promise<boolean>;
-	/** Records a message Discord accepted. False (and the first record kept) when that key was already recorded. */
+	/**
+	 * Records a message Discord accepted. False (and the first record kept) when that key was already
+	 * recorded. Throws CorruptRecordError, leaving the record as it is, when the stored one is corrupt.
+	 */
 	recordDelivered(channelId: string, date: string, messageKey: string, message: DeliveredMessage): Promise<boolean>;
 	getThread(channelId: string, date: string): Promise<string | null>;
 	setThread(channelId: string, date: string, threadId: string): Promise<void>;
@@ -161,19 +183,20 @@ function createStore(backend: Backend, ctx: Ctx): Store {
 
 	const corrupt = (key: string, problem: string) => logger.warn({ key, problem }, 'corrupt store record skipped');
 
+	/** Why a present stored value is unusable, or the validated value. */
+	function validate<T>(value: unknown, schema: z.ZodType<T>): { ok: true; data: T } | { ok: false; problem: string } {
+		if (value instanceof CorruptEnvelope) return { ok: false, problem: value.message };
+		const parsed = schema.safeParse(value);
+		return parsed.success ? { ok: true, data: parsed.data } : { ok: false, problem: shortIssue(parsed.error) };
+	}
+
 	/** Validates one stored value; null (and a warning) when it is corrupt. */
 	function check<T>(key: string, value: unknown, schema: z.ZodType<T>): T | null {
 		if (value === undefined || value === null) return null;
-		if (value instanceof CorruptEnvelope) {
-			corrupt(key, value.message);
-			return null;
-		}
-		const parsed = schema.safeParse(value);
-		if (!parsed.success) {
-			corrupt(key, shortIssue(parsed.error));
-			return null;
-		}
-		return parsed.data;
+		const result = validate(value, schema);
+		if (result.ok) return result.data;
+		corrupt(key, result.problem);
+		return null;
 	}
 
 	async function read<T>(key: string, schema: z.ZodType<T>): Promise<T | null> {
@@ -260,13 +283,15 @@ function createStore(backend: Backend, ctx: Ctx): Store {
 
 	async function getLedger(channelId: string, date: string): Promise<Map<string, LedgerEntry>> {
 		const key = storeKeys.ledger(id(channelId, 'channelId'), day(date));
-		const record = await read(key, LedgerRecord);
-		if (!record) return new Map();
-		if (record.channelId !== channelId || record.date !== date) {
-			corrupt(key, 'channelId/date do not match the key');
-			return new Map();
-		}
-		return new Map(Object.entries(record.entries));
+		const value: unknown = await keyv.get(key);
+		if (value === undefined || value === null) return new Map();
+		const result = validate(value, LedgerRecord);
+		let problem: string | undefined;
+		if (!result.ok) problem = result.problem;
+		else if (result.data.channelId !== channelId || result.data.date !== date) problem = 'channelId/date do not match the key';
+		else return new Map(Object.entries(result.data.entries));
+		corrupt(key, problem);
+		throw new CorruptRecordError(key, problem);
 	}
 
 	async function tryLock(key: string, ttlMs: number): Promise<boolean> {
