@@ -1,6 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { describeRedisUrl, sqlitePath } from '../src/store/backend.ts';
-import { openStore, StoreConnectError } from '../src/store/store.ts';
+import { DEFAULT_LEDGER_TTL_MS, ledgerTtlMsFor, openStore, StoreConnectError } from '../src/store/store.ts';
 
 describe('openStore', () => {
 	it('rejects an unreachable Redis with a clear error instead of retrying forever', async () => {
@@ -37,5 +37,21 @@ describe('openStore', () => {
 		expect(await store.listAllSubscriptions()).toEqual([]);
 		await store.close();
 		await store.close(); // idempotent
+	});
+
+	it('keeps the ledger longer than the catch-up window, and never shorter than the default', async () => {
+		const DAY = 24 * 60 * 60 * 1000;
+		expect(ledgerTtlMsFor(3)).toBe(DEFAULT_LEDGER_TTL_MS);
+		expect(ledgerTtlMsFor(365)).toBeGreaterThan(365 * DAY);
+		const store = await openStore('sqlite://:memory:', { ledgerTtlMs: ledgerTtlMsFor(365) });
+		try {
+			await store.recordDelivered('11', '2024-12-09', 'm0', { messageId: '501', paperIds: [] });
+			vi.useFakeTimers({ toFake: ['Date'] });
+			vi.setSystemTime(Date.now() + 366 * DAY); // the digest is still inside a 365-day catch-up window
+			expect(await store.deliveredKeys('11', '2024-12-09')).toEqual(new Set(['m0']));
+		} finally {
+			vi.useRealTimers();
+			await store.close();
+		}
 	});
 });

@@ -9,7 +9,7 @@ import { createClient, type ClientOverrides } from './client.ts';
 import { createDispatcher } from './dispatcher.ts';
 import { Scheduler } from '../delivery/scheduler.ts';
 import { scheduleFleetJobs, type FleetJobsOptions } from '../delivery/fleet.ts';
-import { openStore, type Store } from '../store/store.ts';
+import { ledgerTtlMsFor, openStore, type Store } from '../store/store.ts';
 import { localeOf, t } from '../i18n.ts';
 import type { Subscription } from '../store/schema.ts';
 
@@ -64,6 +64,8 @@ export async function startBot(opts: BotOptions): Promise<RunningBot> {
 		opts.store ??
 		(await openStore(config.STORE_URL, {
 			logger: logger.child({ part: 'store' }),
+			// Delivery re-checks every date in the catch-up window against the ledger, so it must outlive the window.
+			ledgerTtlMs: ledgerTtlMsFor(config.CATCH_UP_DAYS),
 			...(config.STORE_NAMESPACE ? { namespace: config.STORE_NAMESPACE } : {}),
 		}));
 	const now = opts.now ?? (() => new Date());

@@ -44,8 +44,18 @@ export class CorruptRecordError extends Error {
 
 export const DEFAULT_STORE_URL = 'sqlite://./var/paperboy.sqlite';
 export const DEFAULT_NAMESPACE = 'paperboy';
-/** Long enough to cover any catch-up window; the ledger is only read for recent digests. */
-export const DEFAULT_LEDGER_TTL_MS = 60 * 24 * 60 * 60 * 1000;
+const DAY_MS = 24 * 60 * 60 * 1000;
+/** The ledger is only read for digests inside the catch-up window; see {@link ledgerTtlMsFor}. */
+export const DEFAULT_LEDGER_TTL_MS = 60 * DAY_MS;
+
+/**
+ * The ledger lifetime for a catch-up window: delivery re-checks every date in the window against
+ * the ledger alone, so a record that expired inside it would post that digest again. A week of
+ * slack covers time zones and the time a record was written after its digest's date.
+ */
+export function ledgerTtlMsFor(catchUpDays: number): number {
+	return Math.max(DEFAULT_LEDGER_TTL_MS, (catchUpDays + 7) * DAY_MS);
+}
 /*
  * A guild's index is read, changed and written back; two processes doing that at once would each
  * drop the other's change. The lease keeps them apart; it outlives any one write by far, and a
@@ -60,7 +70,7 @@ export interface StoreOptions {
 	logger?: Logger;
 	/** Key prefix; lets several bots (or test files) share one Redis. Letters, digits, `_ . -`. */
 	namespace?: string;
-	/** Lifetime of ledger and thread records. */
+	/** Lifetime of ledger and thread records; must outlast the catch-up window (`ledgerTtlMsFor`). */
 	ledgerTtlMs?: number;
 	/** Redis only: how long the first connection may take before `openStore` rejects. */
 	connectTimeoutMs?: number;
