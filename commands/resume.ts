@@ -32,7 +32,7 @@ export const resumeCommand: Command = {
 		const missing = missingPermissions(channel, sub.thread);
 		if (missing.length) throw new UserError('sub.missingPermissions', { channel: mention, permissions: missing.join(', ') });
 		const resumed = await ctx.store.patchSubscription(interaction.guildId, channel.id, { paused: null });
-		if (resumed) void ctx.scheduler.upsert(resumed);
+		if (resumed) ctx.scheduler.upsert(resumed).catch((err: unknown) => ctx.logger.error({ err }, 'could not schedule a subscription'));
 		ctx.logger.info({ guild: interaction.guildId, channel: channel.id }, 'subscription resumed');
 		await respond(interaction, { content: t(locale, 'sub.resumed', { channel: mention }), ephemeral: true });
 	},

@@ -44,8 +44,8 @@ export const subscribeData = {
 			type: ApplicationCommandOptionType.Integer,
 			name: 'min_votes',
 			name_localizations: { ko: '최소추천' },
-			description: 'Only papers with at least this many votes',
-			description_localizations: { ko: '추천 수가 이 이상인 논문만' },
+			description: 'Only papers with at least this many votes (0: all)',
+			description_localizations: { ko: '추천 수가 이 이상인 논문만 (0: 전부)' },
 			min_value: 0,
 			max_value: 10_000,
 		},
@@ -53,9 +53,9 @@ export const subscribeData = {
 			type: ApplicationCommandOptionType.Integer,
 			name: 'top',
 			name_localizations: { ko: '상위' },
-			description: 'Only the N most-voted papers of each digest',
-			description_localizations: { ko: '다이제스트마다 추천 상위 N편만' },
-			min_value: 1,
+			description: 'Only the N most-voted papers of each digest (0: all)',
+			description_localizations: { ko: '다이제스트마다 추천 상위 N편만 (0: 전부)' },
+			min_value: 0,
 			max_value: 100,
 		},
 		{
@@ -83,6 +83,10 @@ export function normaliseTime(input: string): string | null {
 
 const ZONES = ['UTC', ...Intl.supportedValuesOf('timeZone')];
 
+function zeroIsNone(n: number | null): number | null {
+	return n === 0 ? null : n;
+}
+
 export const subscribeCommand: Command = {
 	data: subscribeData,
 	defer: 'ephemeral',
@@ -90,17 +94,22 @@ export const subscribeCommand: Command = {
 	async execute({ interaction, ctx, locale }) {
 		if (!interaction.inCachedGuild()) throw new UserError('error.guildOnly');
 		const channel = targetChannel(interaction);
-		const rawTime = interaction.options.getString('time') ?? DEFAULT_TIME;
+		// Subscribing again changes only the options given; the rest keep their current values.
+		const existing = await ctx.store.getSubscription(interaction.guildId, channel.id);
+		const rawTime = interaction.options.getString('time') ?? existing?.time ?? DEFAULT_TIME;
 		const time = normaliseTime(rawTime);
 		if (!time) throw new UserError('sub.badTime', { input: rawTime.slice(0, 20) });
-		const timezone = interaction.options.getString('timezone')?.trim() || ctx.config.DEFAULT_TIMEZONE;
+		const timezone = interaction.options.getString('timezone')?.trim() || existing?.timezone || ctx.config.DEFAULT_TIMEZONE;
 		if (!isValidTimeZone(timezone)) throw new UserError('sub.badZone', { input: timezone.slice(0, 64) });
 		// The raw id, checked against this guild's own roles: a payload cannot smuggle in another server's role.
 		const roleId = interaction.options.get('mention')?.value;
 		if (roleId === interaction.guildId) throw new UserError('sub.everyone');
 		const role = typeof roleId === 'string' ? interaction.guild.roles.cache.get(roleId) : undefined;
 		if (typeof roleId === 'string' && !role) throw new UserError('sub.unknownRole');
-		const existing = await ctx.store.getSubscription(interaction.guildId, channel.id);
+		// The bot may hold Mention Everyone; it must not ping a role on behalf of someone who could not.
+		if (role && !role.mentionable && !channel.permissionsFor(interaction.member).has(PermissionFlagsBits.MentionEveryone)) {
+			throw new UserError('sub.roleNotMentionable', { role: `<@&${role.id}>` });
+		}
 		const thread = interaction.options.getBoolean('thread') ?? existing?.thread ?? false;
 		const missing = missingPermissions(channel, thread);
 		if (missing.length) throw new UserError('sub.missingPermissions', { channel: `<#${channel.id}>`, permissions: missing.join(', ') });
@@ -111,9 +120,10 @@ export const subscribeCommand: Command = {
 			channelId: channel.id,
 			time,
 			timezone,
-			minVotes: interaction.options.getInteger('min_votes') ?? null,
-			top: interaction.options.getInteger('top') ?? null,
-			mentionRoleId: role?.id ?? null,
+			// 0 turns a filter off again.
+			minVotes: zeroIsNone(interaction.options.getInteger('min_votes') ?? existing?.minVotes ?? null),
+			top: zeroIsNone(interaction.options.getInteger('top') ?? existing?.top ?? null),
+			mentionRoleId: role?.id ?? existing?.mentionRoleId ?? null,
 			thread,
 			createdAt: existing?.createdAt ?? now,
 			// A new subscription starts with the next digest; an update keeps its place.
@@ -121,7 +131,7 @@ export const subscribeCommand: Command = {
 			lastDeliveredDate: existing?.lastDeliveredDate ?? null,
 			paused: null,
 		});
-		void ctx.scheduler.upsert(saved);
+		ctx.scheduler.upsert(saved).catch((err: unknown) => ctx.logger.error({ err }, 'could not schedule a subscription'));
 		const params = {
 			channel: `<#${channel.id}>`,
 			time,

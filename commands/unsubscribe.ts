@@ -1,5 +1,5 @@
 import { type RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord.js';
-import { optionChannelId } from '../src/bot/channels.ts';
+import { optionChannelId, requireManageChannels } from '../src/bot/channels.ts';
 import { ADMIN_COMMAND, channelOption } from '../src/bot/admin.ts';
 import type { Command } from '../src/bot/command.ts';
 import { UserError } from '../src/bot/errors.ts';
@@ -25,6 +25,7 @@ export const unsubscribeCommand: Command = {
 		if (!interaction.inCachedGuild()) throw new UserError('error.guildOnly');
 		// A deleted channel is no longer in the cache, but its subscription must still be removable.
 		const channelId = optionChannelId(interaction);
+		requireManageChannels(interaction, channelId);
 		const removed = await ctx.store.deleteSubscription(interaction.guildId, channelId);
 		if (!removed) throw new UserError('sub.none', { channel: `<#${channelId}>` });
 		ctx.scheduler.remove(interaction.guildId, channelId);

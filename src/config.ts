@@ -36,6 +36,13 @@ export const ConfigSchema = z.object({
 		.string()
 		.regex(/^[A-Za-z0-9_.-]{1,64}$/, 'STORE_NAMESPACE may use letters, digits, _ . - (at most 64)')
 		.optional(),
+}).superRefine((c, ctx) => {
+	// Shard ids mean nothing without the fleet's total: Discord would close the gateway (4010).
+	if (c.SHARD_IDS && c.SHARD_COUNT === undefined) {
+		ctx.addIssue({ code: 'custom', path: ['SHARD_IDS'], message: 'SHARD_IDS needs SHARD_COUNT, the total number of shards of the whole fleet' });
+	}
+	const over = c.SHARD_IDS?.filter((id) => c.SHARD_COUNT !== undefined && id >= c.SHARD_COUNT) ?? [];
+	if (over.length) ctx.addIssue({ code: 'custom', path: ['SHARD_IDS'], message: `shards ${over.join(', ')} are not below SHARD_COUNT` });
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { REST, Routes } from 'discord.js';
 import { commands } from '../commands/index.ts';
@@ -31,7 +32,7 @@ async function main(): Promise<void> {
 	await deployCommands(config, values.guild, createLogger(config.LOG_LEVEL));
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
 	main().catch((err: unknown) => {
 		process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
 		process.exit(1);

@@ -105,6 +105,10 @@ const MESSAGES = {
 		'en-US': 'Paperboy does not mention @everyone. Pick a role to mention.',
 		ko: 'Paperboy는 @everyone을 멘션하지 않습니다. 멘션할 역할을 골라 주세요.',
 	},
+	'sub.roleNotMentionable': {
+		'en-US': '{role} is not mentionable, and you cannot mention it yourself here, so Paperboy will not ping it for you.',
+		ko: '{role} 역할은 멘션할 수 없게 설정되어 있고 이 채널에서 직접 멘션할 권한도 없어, Paperboy가 대신 멘션하지 않습니다.',
+	},
 	'sub.unknownRole': {
 		'en-US': 'That role is not in this server.',
 		ko: '이 서버에 없는 역할입니다.',

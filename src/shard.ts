@@ -50,6 +50,8 @@ export async function launchShards(opts: LaunchOptions): Promise<ShardingManager
 	manager.on('shardCreate', (shard) => {
 		logger.info({ shard: shard.id, total }, 'shard process started');
 		shard.on('death', (child) => logger.warn({ shard: shard.id, exitCode: 'exitCode' in child ? child.exitCode : null }, 'shard process died; respawning'));
+		// A failed respawn is emitted as 'error'; unheard, it would crash the manager and orphan the other shards.
+		shard.on('error', (err) => logger.error({ err, shard: shard.id }, 'shard process failed to start; it will be retried'));
 	});
 	await manager.spawn({ amount: total, delay: opts.spawnDelayMs ?? 5500, timeout: 60_000 });
 	logger.info({ shards: shardList, total }, 'all shards ready');

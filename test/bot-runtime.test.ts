@@ -57,6 +57,12 @@ describe('bot runtime', () => {
 		);
 	});
 
+	it('refuses shard ids without the fleet’s shard count, or beyond it', () => {
+		expect(() => loadConfig({ SHARD_IDS: '0,1' })).toThrow(/SHARD_IDS needs SHARD_COUNT/);
+		expect(() => loadConfig({ SHARD_IDS: '0,2', SHARD_COUNT: '2' })).toThrow(/shards 2 are not below SHARD_COUNT/);
+		expect(loadConfig({ SHARD_IDS: '0,1', SHARD_COUNT: '2' }).SHARD_IDS).toEqual([0, 1]);
+	});
+
 	it('npm start exits with a clear message when the token is missing', () => {
 		const res = spawnSync(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
 			env: { ...process.env, DISCORD_TOKEN: '', DIGEST_DIR: dir, STORE_URL: `sqlite://${join(dir, 'm.sqlite')}` },

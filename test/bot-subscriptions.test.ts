@@ -13,6 +13,7 @@ describe('subscription commands end to end', () => {
 	let h: Harness;
 	let guild = { id: '', channels: [] as string[], botRoleId: '' };
 	let other = { id: '', channels: [] as string[] };
+	let paperRole = '';
 
 	beforeAll(async () => {
 		h = await startHarness({
@@ -107,7 +108,9 @@ describe('subscription commands end to end', () => {
 		expect(res['content']).toContain('구독 완료');
 		const saved = await h.store.getSubscription(guild.id, ch);
 		expect(saved).toMatchObject({ time: '09:00', timezone: 'Asia/Seoul', thread: false, paused: null });
-		const roleId = guild.botRoleId; // a real role of this guild
+		const roleId = h.emu.addRole(guild.id, { name: 'papers', mentionable: true });
+		await h.emu.waitFor(() => h.bot.client.guilds.cache.get(guild.id)?.roles.cache.has(roleId));
+		paperRole = roleId;
 		const upd = await run('subscribe', [
 			{ name: 'time', type: STRING, value: '7:30' },
 			{ name: 'timezone', type: STRING, value: 'Europe/Berlin' },
@@ -127,7 +130,27 @@ describe('subscription commands end to end', () => {
 		expect(foreign['content']).toContain('not in this server');
 		const res = await run('subscribe', [{ name: 'mention', type: ROLE, value: guild.id }]);
 		expect(res['content']).toContain('@everyone');
+		expect((await h.store.getSubscription(guild.id, guild.channels[0]!))?.mentionRoleId).toBe(paperRole);
+	});
+
+	it('will not ping a non-mentionable role for someone who could not ping it', async () => {
+		// The bot's own role is not mentionable; a member with Manage Channels alone cannot ping it.
+		const refused = await run('subscribe', [{ name: 'mention', type: ROLE, value: guild.botRoleId }]);
+		expect(refused['content']).toContain('not mentionable');
+		expect((await h.store.getSubscription(guild.id, guild.channels[0]!))?.mentionRoleId).toBe(paperRole);
+		const mentionEveryone = String((1n << 4n) | (1n << 17n));
+		const allowed = await run('subscribe', [{ name: 'mention', type: ROLE, value: guild.botRoleId }], { permissions: mentionEveryone });
+		expect(allowed['content']).toContain('Updated');
 		expect((await h.store.getSubscription(guild.id, guild.channels[0]!))?.mentionRoleId).toBe(guild.botRoleId);
+		await run('subscribe', [{ name: 'mention', type: ROLE, value: paperRole }]);
+	});
+
+	it('subscribing again changes only the options given, and 0 turns a filter off', async () => {
+		await run('subscribe', [{ name: 'top', type: INTEGER, value: 0 }]);
+		const sub = await h.store.getSubscription(guild.id, guild.channels[0]!);
+		expect(sub).toMatchObject({ time: '07:30', timezone: 'Europe/Berlin', minVotes: 5, top: null, mentionRoleId: paperRole });
+		await run('subscribe', [{ name: 'top', type: INTEGER, value: 10 }]);
+		expect((await h.store.getSubscription(guild.id, guild.channels[0]!))?.top).toBe(10);
 	});
 
 	it('autocompletes time zones', async () => {

@@ -27,7 +27,19 @@ export function targetChannel(interaction: ChatInputCommandInteraction<'cached'>
 	if (!channel || (channel.type !== ChannelType.GuildText && channel.type !== ChannelType.GuildAnnouncement)) {
 		throw new UserError('sub.notHere');
 	}
+	requireManageChannels(interaction, channel.id);
 	return channel;
+}
+
+/**
+ * Manage Channels where it matters: the interaction's own permissions are those of the channel
+ * the command was typed in, and an overwrite there must not grant control of another channel.
+ * A channel no longer in the cache (deleted) falls back to the member's server-wide permissions.
+ */
+export function requireManageChannels(interaction: ChatInputCommandInteraction<'cached'>, channelId: string): void {
+	const channel = interaction.guild.channels.cache.get(channelId);
+	const perms = channel ? channel.permissionsFor(interaction.member) : interaction.member.permissions;
+	if (!perms.has(PermissionFlagsBits.ManageChannels)) throw new UserError('error.notAdmin');
 }
 
 /**

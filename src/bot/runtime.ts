@@ -102,8 +102,8 @@ export async function startBot(opts: BotOptions): Promise<RunningBot> {
 			.catch((err: unknown) => logger.error({ err }, 'could not remove subscription of deleted channel'));
 	});
 	client.on(Events.GuildDelete, (guild) => {
-		// An outage also sends GUILD_DELETE (unavailable); only leaving the guild ends its subscriptions.
-		if (!guild.available) return;
+		// discord.js emits GuildUnavailable for an outage; GuildDelete means the bot left or was removed,
+		// even when the guild had been unavailable before.
 		scheduler.removeGuild(guild.id);
 		store
 			.deleteGuild(guild.id)

@@ -130,7 +130,7 @@ interface GuildState {
 	name: string;
 	ownerId: string;
 	botRoleId: string;
-	roles: Map<string, { id: string; name: string; permissions: bigint; position: number }>;
+	roles: Map<string, { id: string; name: string; permissions: bigint; position: number; mentionable?: boolean }>;
 	channels: string[];
 	systemChannel: boolean;
 	locale: string;
@@ -448,6 +448,40 @@ export class Emulator {
 		});
 	}
 
+	#rolePayload(g: GuildState, r: { id: string; name: string; permissions: bigint; position: number; mentionable?: boolean }): Json {
+		return {
+			id: r.id,
+			name: r.name,
+			color: 0,
+			colors: { primary_color: 0, secondary_color: null, tertiary_color: null },
+			hoist: false,
+			icon: null,
+			unicode_emoji: null,
+			position: r.position,
+			permissions: r.permissions.toString(),
+			managed: r.id === g.botRoleId,
+			mentionable: r.mentionable ?? false,
+			flags: 0,
+			...(r.id === g.botRoleId ? { tags: { bot_id: this.appId } } : {}),
+		};
+	}
+
+	/**
+	 * Adds a role to a guild (dispatched as GUILD_ROLE_CREATE). The member of an interaction
+	 * with `permissions` holds such a role, so the bot's own permission checks agree with the
+	 * interaction's `member.permissions`.
+	 */
+	addRole(guildId: string, spec: { name?: string; permissions?: bigint; mentionable?: boolean } = {}): string {
+		const g = this.#guilds.get(guildId);
+		if (!g) throw new Error(`no guild ${guildId}`);
+		const role = { id: this.#ids.next(), name: spec.name ?? `role ${g.roles.size}`, permissions: spec.permissions ?? 0n, position: g.roles.size, mentionable: spec.mentionable ?? false };
+		g.roles.set(role.id, role);
+		this.#toGuild(guildId, 'GUILD_ROLE_CREATE', { guild_id: guildId, role: this.#rolePayload(g, role) });
+		return role.id;
+	}
+
+	#permissionRoles = new Map<string, string>();
+
 	interact(opts: InteractOptions): InteractionHandle {
 		const c = this.#channels.get(opts.channelId);
 		if (!c || c.guildId !== opts.guildId) throw new Error(`no channel ${opts.channelId} in guild ${opts.guildId}`);
@@ -456,6 +490,16 @@ export class Emulator {
 		const userId = opts.userId ?? this.#ids.next();
 		const guild = this.#guilds.get(opts.guildId);
 		const perms = opts.permissions === undefined ? EVERYONE_PERMISSIONS : BigInt(opts.permissions);
+		let memberRoles: string[] = [];
+		if (opts.permissions !== undefined) {
+			const key = `${opts.guildId}:${perms}`;
+			let roleId = this.#permissionRoles.get(key);
+			if (!roleId) {
+				roleId = this.addRole(opts.guildId, { name: `perms ${perms}`, permissions: perms });
+				this.#permissionRoles.set(key, roleId);
+			}
+			memberRoles = [roleId];
+		}
 		const data: Json = { ...opts.data };
 		if (opts.type !== 3) {
 			const known = [...this.commands(opts.guildId), ...this.commands()].find((cmd) => cmd['name'] === data['name']);
@@ -475,7 +519,7 @@ export class Emulator {
 			channel_id: c.id,
 			channel: this.#channelPayload(c),
 			member: {
-				...memberPayload({ id: userId, username: `user${userId.slice(-4)}`, discriminator: '0', global_name: null, avatar: null }, []),
+				...memberPayload({ id: userId, username: `user${userId.slice(-4)}`, discriminator: '0', global_name: null, avatar: null }, memberRoles),
 				permissions: perms.toString(),
 			},
 			token,
@@ -624,21 +668,7 @@ export class Emulator {
 			features: [],
 			application_id: null,
 			max_members: 500_000,
-			roles: [...g.roles.values()].map((r) => ({
-				id: r.id,
-				name: r.name,
-				color: 0,
-				colors: { primary_color: 0, secondary_color: null, tertiary_color: null },
-				hoist: false,
-				icon: null,
-				unicode_emoji: null,
-				position: r.position,
-				permissions: r.permissions.toString(),
-				managed: r.id === g.botRoleId,
-				mentionable: false,
-				flags: 0,
-				...(r.id === g.botRoleId ? { tags: { bot_id: this.appId } } : {}),
-			})),
+			roles: [...g.roles.values()].map((r) => this.#rolePayload(g, r)),
 			emojis: [],
 			stickers: [],
 			joined_at: new Date().toISOString(),
