@@ -157,4 +157,12 @@ describe.skipIf(!present)('corpus: daily_papers_ko', () => {
 		const all = files.flatMap((f) => parseDigest(readFileSync(f, 'utf8'), f).digest?.papers ?? []);
 		expect(all.flatMap((x) => x.summary).filter((s) => /^\s*</.test(s.text))).toEqual([]);
 	});
+
+	it('summaries are plain text: 2408.07410 has no literal ** and the corpus no markdown emphasis', async () => {
+		const a = await archive();
+		const tech = a.paper('2408.07410')?.summary.find((s) => s.label === 'Technical Details')?.text ?? '';
+		expect(tech).toContain('1. Tokenizer: ');
+		const texts = a.dates().flatMap((d) => (a.digest(d)?.papers ?? []).flatMap((p) => p.summary.map((s) => `${s.label ?? ''} ${s.text}`)));
+		expect(texts.filter((t) => /\*\*[^*\s][^*]*\*\*/.test(t))).toEqual([]);
+	});
 });

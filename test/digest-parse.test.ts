@@ -86,8 +86,24 @@ describe('digest/parse', () => {
 	it('reads ** and malformed labels, unifies curly apostrophes, keeps extra labels and numbered lines', () => {
 		const p = paperOf(eras, '2403.01003');
 		expect(p.summary.map((s) => s.label)).toEqual(["What's New", 'Technical Details', 'Limitations']);
-		expect(p.summary[1]?.text).toContain('\n1. **Encoder**: 첫 번째 구성 요소.\n2. **Decoder**');
+		expect(p.summary[1]?.text).toContain('\n1. Encoder: 첫 번째 구성 요소.\n2. Decoder');
 		expect(p.votes).toBe(0);
+	});
+
+	it('hands over summary text and labels as plain text, inline markdown undone', () => {
+		const text = [
+			'## Daily Papers (2024-08-15)',
+			'',
+			'### [Aquila2](https://arxiv.org/abs/2408.07410)',
+			'',
+			'- ***`Technical` Details***: 1. **Tokenizer**: 10만 단어 \\* 크기, `co*de*`, ~~old~~ [BPE](https://x.org) 사용.',
+			'',
+			'Free row with *emphasis* and snake_case.',
+			'',
+		].join('\n');
+		expect(paperOf(text, '2408.07410').summary).toEqual([
+			{ label: 'Technical Details', text: '1. Tokenizer: 10만 단어 * 크기, co*de*, old BPE 사용.\nFree row with emphasis and snake_case.' },
+		]);
 	});
 
 	it('reads authors written as a Python list, apostrophes included', () => {

@@ -1,5 +1,6 @@
 import type { APIEmbed } from 'discord.js';
 import { describe, expect, it } from 'vitest';
+import { parseDigest } from '../src/digest/parse.ts';
 import type { ArchivedPaper } from '../src/digest/schema.ts';
 import {
 	PAPER_COLOR,
@@ -246,5 +247,12 @@ describe('render/embed', () => {
 		const authors = Array.from({ length: 2000 }, (_, i) => `N${i}`);
 		const embed = paperEmbed(paper({ authors }), { maxLength: MESSAGE_EMBEDS_TOTAL_MAX });
 		for (const f of embed.fields ?? []) expect(f.value.length).toBeLessThanOrEqual(EMBED_FIELD_VALUE_MAX);
+	});
+
+	it('shows parsed bold and escapes as their words, with no literal asterisks or backslashes', () => {
+		const md = '## Daily Papers (2024-08-15)\n\n### [Aquila2](https://arxiv.org/abs/2408.07410)\n\n- ***Technical Details***: 1. **Tokenizer**: BPE \\* 사용.\n';
+		const summary = parseDigest(md, 'x.md').digest?.papers[0]?.summary ?? [];
+		// The renderer escapes the plain `*` so Discord shows it, and nothing else is left to format.
+		expect(summaryDescription(summary, 4096)).toBe('**Technical Details**: 1. Tokenizer: BPE \\* 사용.');
 	});
 });

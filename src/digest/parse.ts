@@ -66,6 +66,18 @@ function inlineText(tokens: Token[] | undefined, fallback: string): string {
 	return out;
 }
 
+// Characters that can start inline markdown worth undoing: emphasis, code, escapes, strike, links, autolinks.
+const INLINE_MARKUP = /[*_`\\~[<]/;
+
+/**
+ * Summary text as plain text, once, here: the renderer escapes what it is given and search
+ * indexes it, so `**Tokenizer**` must arrive as `Tokenizer` and `\*` as `*`.
+ */
+function plainInline(markdown: string): string {
+	if (!INLINE_MARKUP.test(markdown)) return markdown;
+	return inlineText(Lexer.lexInline(markdown, LEX_OPTIONS), markdown);
+}
+
 function findLink(tokens: Token[] | undefined): Tokens.Link | null {
 	if (!tokens) return null;
 	for (const t of tokens) {
@@ -233,7 +245,7 @@ function parseUnsafe(raw: string, file: string): ParseResult {
 			votes: d.votes,
 			authors: d.authors,
 			thumbnail: d.thumbnail,
-			summary: d.summary,
+			summary: d.summary.map((s) => ({ label: s.label === null ? null : plainInline(s.label), text: plainInline(s.text) })),
 			line: d.line,
 		};
 		const checked = Paper.safeParse(candidate);
