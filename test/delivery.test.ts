@@ -220,9 +220,9 @@ describe('daily delivery end to end', () => {
 		expect(postedIds(h.emu, [fine])).toHaveLength(4);
 		const paused = await h.store.getSubscription(g.id, denied);
 		expect(paused?.paused?.code).toBe(50013);
-		expect(paused?.paused?.reason).toMatch(/Missing Permissions/);
+		expect(paused?.paused?.reason).toMatch(/Missing Permissions: the bot needs Send Messages/);
 		const attempts = h.emu.requests.filter((r) => r.path.includes(`/channels/${denied}/messages`)).length;
-		expect(attempts).toBe(1); // stopped at once: no hammering a channel that refuses us
+		expect(attempts).toBe(0); // the gateway's permissions said so: not one request Discord would refuse
 		// The guild hears about it in its system channel, in its language, without a ping.
 		await until(() => h!.emu.messages(system).length === 1);
 		const notice = h.emu.messages(system)[0]?.body;
@@ -249,26 +249,31 @@ describe('daily delivery end to end', () => {
 		expect((await h.store.getSubscription(g.id, denied))?.paused).toBeNull();
 	});
 
-	it('pauses on 404 Unknown Channel and removes subscriptions of a deleted channel or a guild the bot left', async () => {
+	it('pauses at once on 404 Unknown Channel and 403 Missing Access from Discord, and removes subscriptions of a deleted channel or a guild the bot left', async () => {
 		let g = { id: '', channels: [] as string[] };
 		let g2 = { id: '', channels: [] as string[] };
 		h = await startHarness({
 			bot: { settleMs: 0 },
 			setup: (emu) => {
-				g = emu.addGuild({ channels: 2 });
+				g = emu.addGuild({ channels: 3 });
 				g2 = emu.addGuild({ channels: 1 });
 			},
 		});
-		const [gone, deleted] = g.channels as [string, string];
+		const [gone, deleted, hidden] = g.channels as [string, string, string];
 		const today = new Date().toISOString().slice(0, 10);
 		await subscribe(h.store, g.id, gone);
 		await subscribe(h.store, g.id, deleted);
+		await subscribe(h.store, g.id, hidden);
 		await subscribe(h.store, g2.id, g2.channels[0]!);
-		h.emu.fault({ method: 'POST', path: `/channels/${gone}/messages`, status: 404, code: 10003, times: 1 });
+		// Discord's answer disagrees with the gateway's cache: the REST answer decides.
+		h.emu.fault({ method: 'POST', path: `/channels/${gone}/messages`, status: 404, code: 10003, times: 5 });
+		h.emu.fault({ method: 'POST', path: `/channels/${hidden}/messages`, status: 403, code: 50001, times: 5 });
 		await writeDigest(`${h.dir}/digests`, today, papersFor(today, 2));
 		await h.bot.refresh();
 		await h.bot.ctx.scheduler.idle();
 		expect((await h.store.getSubscription(g.id, gone))?.paused?.code).toBe(10003);
+		expect((await h.store.getSubscription(g.id, hidden))?.paused?.code).toBe(50001);
+		for (const ch of [gone, hidden]) expect(h.emu.requests.filter((r) => r.path === `/channels/${ch}/messages`)).toHaveLength(1);
 
 		h.emu.deleteChannel(deleted);
 		h.emu.removeGuild(g2.id);

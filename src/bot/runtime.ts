@@ -7,6 +7,7 @@ import { buttons, commands } from '../../commands/index.ts';
 import type { BotContext } from './command.ts';
 import { createClient, type ClientOverrides } from './client.ts';
 import { createDispatcher } from './dispatcher.ts';
+import { missingPermissions } from './channels.ts';
 import { Scheduler } from '../delivery/scheduler.ts';
 import { scheduleFleetJobs, type FleetJobsOptions } from '../delivery/fleet.ts';
 import { ledgerTtlMsFor, openStore, type Store } from '../store/store.ts';
@@ -23,7 +24,7 @@ export interface BotOptions {
 	/** How long a file must be unchanged before it is read (a producer may still be writing it). */
 	settleMs?: number;
 	/** Test hooks for the scheduler: second-level cron patterns, short retries. */
-	scheduler?: Pick<SchedulerOptionsLike, 'cronPattern' | 'retryBaseMs' | 'retryMaxMs'>;
+	scheduler?: Pick<SchedulerOptionsLike, 'cronPattern' | 'retryBaseMs' | 'retryMaxMs' | 'sweepMs'>;
 	/** Test hooks for the once-per-fleet jobs. */
 	fleet?: Pick<FleetJobsOptions, 'sweepPattern' | 'onSweep'>;
 }
@@ -85,6 +86,10 @@ export async function startBot(opts: BotOptions): Promise<RunningBot> {
 		guildIds: () => client.guilds.cache.keys(),
 		localeFor: (guildId) => localeOf(client.guilds.cache.get(guildId)?.preferredLocale),
 		notifyPaused: (sub, reason) => notifyPaused(client, sub, reason, logger),
+		missingPermissions: (sub) => {
+			const channel = client.channels.cache.get(sub.channelId);
+			return channel && !channel.isDMBased() && channel.isTextBased() && !channel.isThread() ? missingPermissions(channel, sub.thread) : null;
+		},
 		...opts.scheduler,
 	});
 	const ctx: BotContext = { archive, config, logger, now, store, scheduler };
@@ -149,10 +154,11 @@ export async function startBot(opts: BotOptions): Promise<RunningBot> {
 		stop() {
 			stopping ??= (async () => {
 				clearInterval(scanTimer);
+				// Stop deliveries first: a scan in flight may be fanning a digest out to every channel.
+				await scheduler.stop();
 				await scanning;
 				await dispatcher.idle();
 				await fleet.stop();
-				await scheduler.stop();
 				await client.destroy();
 				if (!opts.store) await store.close();
 				logger.info({}, 'stopped');

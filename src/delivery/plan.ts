@@ -42,36 +42,59 @@ export function messageNonce(channelId: string, date: string, paperIds: readonly
 		.slice(0, NONCE_LENGTH);
 }
 
+/** A message whose send was started but not confirmed: written before the POST (write-ahead). */
+export interface PendingSend {
+	nonce: string;
+	paperIds: readonly string[];
+}
+
 /**
  * The messages still owed to a channel for one digest. Only papers not yet in the ledger are
- * rendered, so a digest rewritten after a partial delivery sends just what is new. The header
- * and the role mention go with the first message of a digest, never again.
+ * rendered. A send left unconfirmed by a crash goes first, with its own papers and nonce even if
+ * the digest was rewritten since, so Discord can recognise it. The header and the role mention
+ * go with the first message of a digest, never again; `top` counts what was already posted.
  */
 export function planDigest(opts: {
 	sub: Pick<Subscription, 'channelId' | 'minVotes' | 'top' | 'mentionRoleId'>;
 	date: string;
 	papers: readonly ArchivedPaper[];
 	delivered: ReadonlySet<string>;
+	pending?: PendingSend | null;
 	locale?: Locale;
 	/** In thread mode the header is its own message in the channel; the papers go in the thread. */
 	header?: boolean;
 }): PlannedMessage[] {
 	const { sub, date, delivered } = opts;
-	const remaining = selectPapers(sub, opts.papers).filter((p) => !delivered.has(p.id));
-	if (remaining.length === 0) return [];
-	const first = delivered.size === 0 && (opts.header ?? true);
-	const bodies = digestMessages(date, remaining, {
-		locale: opts.locale ?? 'ko',
-		header: first,
-		...(first && sub.mentionRoleId ? { roleId: sub.mentionRoleId } : {}),
-	});
-	let offset = 0;
-	return bodies.map((body) => {
-		const paperIds = remaining.slice(offset, offset + body.embeds.length).map((p) => p.id);
-		offset += body.embeds.length;
-		const nonce = messageNonce(sub.channelId, date, paperIds);
-		return { nonce, paperIds, body: { ...body, nonce, enforce_nonce: true } };
-	});
+	const pendingIds = new Set(opts.pending?.paperIds.filter((id) => !delivered.has(id)) ?? []);
+	const resend = opts.papers.filter((p) => pendingIds.has(p.id));
+	let fresh = selectPapers(sub, opts.papers).filter((p) => !delivered.has(p.id) && !pendingIds.has(p.id));
+	if (sub.top !== null) {
+		// A digest rewritten with new votes must not push the channel past its `top`.
+		const room = Math.max(0, sub.top - delivered.size - resend.length);
+		fresh = selectPapers({ minVotes: null, top: room }, fresh);
+	}
+	const planned: PlannedMessage[] = [];
+	let first = delivered.size === 0 && (opts.header ?? true);
+	for (const [group, nonceOf] of [
+		[resend, (i: number, ids: string[]) => (i === 0 && opts.pending ? opts.pending.nonce : messageNonce(sub.channelId, date, ids))],
+		[fresh, (_: number, ids: string[]) => messageNonce(sub.channelId, date, ids)],
+	] as const) {
+		if (group.length === 0) continue;
+		const bodies = digestMessages(date, group, {
+			locale: opts.locale ?? 'ko',
+			header: first,
+			...(first && sub.mentionRoleId ? { roleId: sub.mentionRoleId } : {}),
+		});
+		first = false;
+		let offset = 0;
+		for (const [i, body] of bodies.entries()) {
+			const paperIds = group.slice(offset, offset + body.embeds.length).map((p) => p.id);
+			offset += body.embeds.length;
+			const nonce = nonceOf(i, paperIds);
+			planned.push({ nonce, paperIds, body: { ...body, nonce, enforce_nonce: true } });
+		}
+	}
+	return planned;
 }
 
 /**

@@ -14,6 +14,8 @@ export interface SchedulerOptions extends DeliveryDeps {
 	cronPattern?: (sub: Subscription) => string;
 	/** Tells the guild a subscription was paused (where the bot can say so); must not throw. */
 	notifyPaused?: (sub: Subscription, reason: string) => Promise<void>;
+	/** Interval of the safety sweep (tests shorten it). */
+	sweepMs?: number;
 	/** How many channels one wake-up delivers to at once (default {@link FAN_OUT}). */
 	fanOut?: number;
 }
@@ -25,6 +27,11 @@ export interface SchedulerOptions extends DeliveryDeps {
  * sends then come in one late burst (measured: 2.7 s of silence before 1,000 channels).
  */
 export const FAN_OUT = 64;
+
+/** How often the safety sweep looks for subscriptions owed a digest. */
+export const SWEEP_MS = 5 * 60_000;
+/** A cron fire this late still runs (node-cron's default is 1 s). */
+export const MISSED_FIRE_TOLERANCE_MS = 10 * 60_000;
 
 const key = (sub: Pick<Subscription, 'guildId' | 'channelId'>) => `${sub.guildId}:${sub.channelId}`;
 
@@ -38,6 +45,10 @@ export class Scheduler {
 	private readonly running = new Map<string, Promise<DeliveryOutcome | null>>();
 	private readonly again = new Set<string>();
 	private readonly retries = new Map<string, { timer: NodeJS.Timeout; attempt: number }>();
+	/** Removed while a run was in flight: that run stops before its next message. */
+	private readonly cancelled = new Set<string>();
+	private readonly batches = new Set<Promise<void>>();
+	private sweepTimer: NodeJS.Timeout | undefined;
 	private stopped = false;
 	private readonly log: Logger;
 
@@ -45,12 +56,27 @@ export class Scheduler {
 		this.log = opts.logger.child({ part: 'scheduler' });
 	}
 
-	/** Schedules every subscription of this process's guilds and delivers what was missed while down. */
+	/**
+	 * Schedules every subscription of this process's guilds, then delivers what was missed while
+	 * down in the background (`idle()` waits for it), so start-up and shutdown never wait on it.
+	 */
 	async start(): Promise<void> {
 		const subs = await this.opts.store.listAllSubscriptions(this.opts.guildIds());
 		for (const sub of subs) this.schedule(sub);
 		this.log.info({ subscriptions: subs.length }, 'scheduler started; catching up');
-		await this.runMany(subs);
+		// A safety net under the cron fires: a wake-up lost to a stalled event loop or to a
+		// daylight-saving gap (02:30 does not exist on the spring-forward day) is caught here.
+		this.sweepTimer = setInterval(() => void this.sweep(), this.opts.sweepMs ?? SWEEP_MS);
+		this.sweepTimer.unref();
+		void this.runMany(subs);
+	}
+
+	/** Runs the subscriptions that may be owed something: a digest newer than their last one. */
+	async sweep(): Promise<void> {
+		const latest = this.opts.archive.latestDate();
+		if (!latest || this.stopped) return;
+		const subs = await this.opts.store.listAllSubscriptions(this.opts.guildIds());
+		await this.runMany(subs.filter((s) => !s.paused && (s.lastDeliveredDate === null || s.lastDeliveredDate < latest)));
 	}
 
 	/** After /subscribe or /resume: (re)schedule and deliver anything already due. */
@@ -61,6 +87,7 @@ export class Scheduler {
 
 	remove(guildId: string, channelId: string): void {
 		const k = `${guildId}:${channelId}`;
+		if (this.running.has(k)) this.cancelled.add(k);
 		void this.tasks.get(k)?.task.destroy();
 		this.tasks.delete(k);
 		const retry = this.retries.get(k);
@@ -84,11 +111,13 @@ export class Scheduler {
 
 	/** Resolves when no delivery is in flight. */
 	async idle(): Promise<void> {
-		while (this.running.size > 0) await Promise.allSettled([...this.running.values()]);
+		while (this.running.size > 0 || this.batches.size > 0) await Promise.allSettled([...this.running.values(), ...this.batches]);
 	}
 
+	/** Stops waking anything; runs in flight end after the message they are sending. */
 	async stop(): Promise<void> {
 		this.stopped = true;
+		clearInterval(this.sweepTimer);
 		for (const { task } of this.tasks.values()) await task.destroy();
 		this.tasks.clear();
 		for (const { timer } of this.retries.values()) clearTimeout(timer);
@@ -99,6 +128,7 @@ export class Scheduler {
 	private schedule(sub: Subscription): void {
 		if (this.stopped) return;
 		const k = key(sub);
+		this.cancelled.delete(k);
 		const pattern = this.opts.cronPattern?.(sub) ?? dailyCron(sub.time);
 		const existing = this.tasks.get(k);
 		if (existing && existing.pattern === pattern && existing.timezone === sub.timezone) return;
@@ -107,6 +137,9 @@ export class Scheduler {
 			timezone: sub.timezone,
 			name: `deliver:${k}`,
 			noOverlap: true,
+			// node-cron drops a fire more than 1 s late by default; thousands of channels due in the
+			// same second, or a busy event loop, would lose their daily run.
+			missedExecutionTolerance: MISSED_FIRE_TOLERANCE_MS,
 		});
 		task.unref();
 		this.tasks.set(k, { task, pattern, timezone: sub.timezone });
@@ -120,7 +153,13 @@ export class Scheduler {
 				if (s) await this.run(s.guildId, s.channelId).catch(() => undefined);
 			}
 		};
-		await Promise.all(Array.from({ length: Math.min(this.opts.fanOut ?? FAN_OUT, subs.length) }, worker));
+		const batch = Promise.all(Array.from({ length: Math.min(this.opts.fanOut ?? FAN_OUT, subs.length) }, worker)).then(() => undefined);
+		this.batches.add(batch);
+		try {
+			await batch;
+		} finally {
+			this.batches.delete(batch);
+		}
 	}
 
 	/**
@@ -136,6 +175,7 @@ export class Scheduler {
 		}
 		const job = this.runOnce(guildId, channelId).finally(() => {
 			this.running.delete(k);
+			this.cancelled.delete(k);
 			if (this.again.delete(k) && !this.stopped) void this.run(guildId, channelId);
 		});
 		this.running.set(k, job);
@@ -152,7 +192,7 @@ export class Scheduler {
 				this.remove(guildId, channelId);
 				return null;
 			}
-			const outcome = await deliverSubscription(sub, this.opts);
+			const outcome = await deliverSubscription(sub, { ...this.opts, shouldStop: () => this.stopped || this.cancelled.has(k) });
 			if (outcome.kind === 'retry') this.retryLater(sub);
 			else this.clearRetry(k);
 			if (outcome.kind === 'paused') await this.opts.notifyPaused?.(sub, outcome.failure.reason);
