@@ -116,6 +116,27 @@ describe('delivery recovers without posting twice or skipping', () => {
 		expect(postedIds(h!, ch)).toHaveLength(3);
 	});
 
+	it('a channel deleted while the bot was away loses its subscription instead of staying paused', async () => {
+		let g = { id: '', channels: [] as string[] };
+		h = await startHarness({
+			bot: { settleMs: 0 },
+			setup: (emu) => {
+				g = emu.addGuild({ channels: 2 });
+				emu.deleteChannel(g.channels[1]!); // before the bot connects: it never sees CHANNEL_DELETE
+			},
+		});
+		const [kept, gone] = g.channels as [string, string];
+		const date = today();
+		await subscribe(h.store, g.id, kept);
+		await subscribe(h.store, g.id, gone);
+		await writeDigest(`${h.dir}/digests`, date, papersFor(date, 2));
+		await h.bot.refresh();
+		await h.bot.ctx.scheduler.idle();
+		expect(postedIds(h, kept)).toHaveLength(2);
+		expect(await h.store.getSubscription(g.id, gone)).toBeNull();
+		expect(h.logs.some((l) => l.includes('channel no longer exists; subscription removed'))).toBe(true);
+	});
+
 	it('/unsubscribe stops a delivery in flight before its next message', async () => {
 		let g = { id: '', channels: [] as string[] };
 		h = await startHarness({

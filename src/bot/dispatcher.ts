@@ -9,7 +9,7 @@ import {
 import { localeOf, t } from '../i18n.ts';
 import type { BotContext, ButtonRoute, Command } from './command.ts';
 import { UserError } from './errors.ts';
-import { respond, trackDeferral } from './reply.ts';
+import { isAnswering, respond, trackDeferral } from './reply.ts';
 
 /** Discord drops an interaction not answered within 3 s; defer well before that. */
 export const DEFER_AFTER_MS = 1500;
@@ -35,7 +35,7 @@ export function createDispatcher(commands: readonly Command[], buttons: readonly
 		const log = ctx.logger.child({ command: command.data.name, interaction: interaction.id, guild: interaction.guildId });
 		const timer = command.defer
 			? setTimeout(() => {
-					if (interaction.deferred || interaction.replied) return;
+					if (interaction.deferred || interaction.replied || isAnswering(interaction)) return;
 					const flags = command.defer === 'ephemeral' ? MessageFlags.Ephemeral : undefined;
 					const deferral = interaction.deferReply(flags === undefined ? {} : { flags });
 					trackDeferral(interaction, deferral);

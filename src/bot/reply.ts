@@ -33,12 +33,21 @@ export function trackDeferral(interaction: Answerable, deferral: Promise<unknown
 	deferrals.set(interaction, deferral.catch(() => undefined));
 }
 
+// discord.js marks an interaction replied only once Discord confirms; a deferral started while
+// the reply is on its way would be a second acknowledgement.
+const answering = new WeakSet<Answerable>();
+
+export function isAnswering(interaction: Answerable): boolean {
+	return answering.has(interaction);
+}
+
 /**
  * The one way a handler answers: works whether or not the dispatcher has deferred,
  * keeps content within Discord's limit and never pings.
  */
 export async function respond(interaction: Answerable, body: ReplyBody): Promise<void> {
 	await deferrals.get(interaction);
+	answering.add(interaction);
 	const content = body.content === undefined ? undefined : truncate(body.content, MESSAGE_CONTENT_MAX);
 	const payload = {
 		...(content === undefined ? {} : { content }),

@@ -86,6 +86,7 @@ export async function startBot(opts: BotOptions): Promise<RunningBot> {
 		guildIds: () => client.guilds.cache.keys(),
 		localeFor: (guildId) => localeOf(client.guilds.cache.get(guildId)?.preferredLocale),
 		notifyPaused: (sub, reason) => notifyPaused(client, sub, reason, logger),
+		channelGone: (sub) => client.guilds.cache.has(sub.guildId) && !client.channels.cache.has(sub.channelId),
 		missingPermissions: (sub) => {
 			const channel = client.channels.cache.get(sub.channelId);
 			return channel && !channel.isDMBased() && channel.isTextBased() && !channel.isThread() ? missingPermissions(channel, sub.thread) : null;

@@ -12,6 +12,8 @@ export interface SchedulerOptions extends DeliveryDeps {
 	retryMaxMs?: number;
 	/** Tests use second-level patterns; production fires at the subscription's HH:MM. */
 	cronPattern?: (sub: Subscription) => string;
+	/** True when the channel is known to be gone (its guild is cached, the channel is not). */
+	channelGone?: (sub: Subscription) => boolean;
 	/** Tells the guild a subscription was paused (where the bot can say so); must not throw. */
 	notifyPaused?: (sub: Subscription, reason: string) => Promise<void>;
 	/** Interval of the safety sweep (tests shorten it). */
@@ -27,6 +29,8 @@ export interface SchedulerOptions extends DeliveryDeps {
  * sends then come in one late burst (measured: 2.7 s of silence before 1,000 channels).
  */
 export const FAN_OUT = 64;
+
+const UNKNOWN_CHANNEL = 10003;
 
 /** How often the safety sweep looks for subscriptions owed a digest. */
 export const SWEEP_MS = 5 * 60_000;
@@ -195,7 +199,12 @@ export class Scheduler {
 			const outcome = await deliverSubscription(sub, { ...this.opts, shouldStop: () => this.stopped || this.cancelled.has(k) });
 			if (outcome.kind === 'retry') this.retryLater(sub);
 			else this.clearRetry(k);
-			if (outcome.kind === 'paused') await this.opts.notifyPaused?.(sub, outcome.failure.reason);
+			if (outcome.kind === 'paused' && outcome.failure.code === UNKNOWN_CHANNEL && this.opts.channelGone?.(sub)) {
+				// Deleted while the bot was away (no CHANNEL_DELETE reached it): same as a deletion seen live.
+				await this.opts.store.deleteSubscription(guildId, channelId);
+				this.remove(guildId, channelId);
+				this.log.info({ guild: guildId, channel: channelId }, 'channel no longer exists; subscription removed');
+			} else if (outcome.kind === 'paused') await this.opts.notifyPaused?.(sub, outcome.failure.reason);
 			return outcome;
 		} catch (err) {
 			this.log.error({ err, guild: guildId, channel: channelId }, 'delivery run failed; will retry');
