@@ -61,6 +61,8 @@ export async function benchMemory(opts: { subscriptions?: number; days?: number;
 		});
 		let papers: number | null = null;
 		let text = '';
+		let startedAt: number | null = null;
+		let indexReady = false;
 		const ready = new Promise<void>((resolve, reject) => {
 			child.stderr.on('data', (chunk: Buffer) => {
 				text += chunk.toString('utf8');
@@ -70,7 +72,10 @@ export async function benchMemory(opts: { subscriptions?: number; days?: number;
 					try {
 						const l = JSON.parse(line) as { msg?: string; papers?: number };
 						if (l.msg === 'archive loaded' && typeof l.papers === 'number') papers = l.papers;
-						if (l.msg === 'scheduler started; catching up') resolve();
+						if (l.msg === 'scheduler started; catching up') startedAt = Date.now();
+						if (l.msg === 'search index ready') indexReady = true;
+						// Measured once the bot is whole: delivering, and able to search.
+						if (startedAt !== null && indexReady) resolve();
 					} catch {
 						// Not a log line.
 					}
@@ -80,7 +85,7 @@ export async function benchMemory(opts: { subscriptions?: number; days?: number;
 		});
 		try {
 			await ready;
-			const startSeconds = (Date.now() - t0) / 1000;
+			const startSeconds = ((startedAt ?? Date.now()) - t0) / 1000;
 			// Let the catch-up pass and a GC or two happen, then read the kernel's figures.
 			await new Promise((r) => setTimeout(r, 3000));
 			const rss = await rssOf(child.pid ?? 0);

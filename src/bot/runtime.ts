@@ -60,6 +60,9 @@ export async function startBot(opts: BotOptions): Promise<RunningBot> {
 	await loader.loadAll();
 	const stats = archive.stats();
 	logger.info({ dir: config.DIGEST_DIR, ...stats, problems: archive.problems().length }, 'archive loaded');
+	// Search is built in slices after the load, between interactions; say when it is complete.
+	const indexStarted = Date.now();
+	void loader.indexed().then(() => logger.info({ ms: Date.now() - indexStarted }, 'search index ready'));
 
 	const store =
 		opts.store ??
