@@ -140,7 +140,11 @@ export async function deliverSubscription(sub: Subscription, deps: DeliveryDeps)
 		}
 		throw err;
 	}
-	if (tooOld.length > 0) log.info({ dates: tooOld, catchUpDays: deps.catchUpDays }, 'skipped digests older than the catch-up window');
+	if (tooOld.length > 0) {
+		// A subscription with no history against a ten-year archive would list thousands of dates.
+		const dates = tooOld.length <= 10 ? tooOld : [...tooOld.slice(0, 5), `… ${tooOld.length - 10} more …`, ...tooOld.slice(-5)];
+		log.info({ skipped: tooOld.length, dates, catchUpDays: deps.catchUpDays }, 'skipped digests older than the catch-up window');
+	}
 	await markComplete(sub, complete, deps);
 	if (delivered.length) return { kind: 'delivered', messages: sent, dates: delivered };
 	return { kind: 'idle', reason: open ? 'nothing-new' : 'not-yet' };
