@@ -1,24 +1,12 @@
 import { Routes } from 'discord.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { planDigest } from '../src/delivery/plan.ts';
-import type { StoredMessage } from './emulator/index.ts';
 import { startHarness, type Harness } from './helpers/bot.ts';
 import { papersFor, writeDigest, type FixturePaper } from './helpers/digests.ts';
+import { receivedIds, until } from './helpers/received.ts';
 import { subscribe } from './helpers/subscriptions.ts';
 
-function postedIds(h: Harness, channelId: string): string[] {
-	return h.emu
-		.messages(channelId)
-		.flatMap((m: StoredMessage) => ((m.body['embeds'] as Array<{ url?: string }> | undefined) ?? []).map((e) => e.url?.split('/abs/')[1] ?? '?'));
-}
 
-async function until(check: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-	const end = Date.now() + timeoutMs;
-	while (!(await check())) {
-		if (Date.now() > end) throw new Error('condition not met in time');
-		await new Promise((r) => setTimeout(r, 25));
-	}
-}
 
 const today = () => new Date().toISOString().slice(0, 10);
 
@@ -63,7 +51,7 @@ describe('delivery recovers without posting twice or skipping', () => {
 		await writeDigest(`${h!.dir}/digests`, date, [extra, ...papers]);
 		await h!.bot.refresh();
 		await h!.bot.ctx.scheduler.idle();
-		const ids = postedIds(h!, ch);
+		const ids = receivedIds(h!.emu, ch);
 		expect(ids.sort()).toEqual([extra.id, ...papers.map((p) => p.id)].sort());
 		expect(h!.emu.messages(ch).filter((m) => String(m.body['content'] ?? '').includes('Daily Papers'))).toHaveLength(1);
 	});
@@ -79,7 +67,7 @@ describe('delivery recovers without posting twice or skipping', () => {
 		await writeDigest(`${h!.dir}/digests`, date, [{ id: `${date.slice(2, 4)}${date.slice(5, 7)}.99999`, title: 'Late', votes: 1 }, ...papers]);
 		await h!.bot.refresh();
 		await h!.bot.ctx.scheduler.idle();
-		const ids = postedIds(h!, ch);
+		const ids = receivedIds(h!.emu, ch);
 		expect(new Set(ids).size).toBe(ids.length);
 		expect(ids).toHaveLength(9);
 		expect(h!.logs.some((l) => l.includes('found a message sent before a crash'))).toBe(true);
@@ -96,8 +84,8 @@ describe('delivery recovers without posting twice or skipping', () => {
 		const sub = await h!.store.getSubscription(g.id, ch);
 		expect(sub?.paused).toBeNull();
 		expect(sub?.lastDeliveredDate).toBe(date);
-		expect(postedIds(h!, ch).length).toBeGreaterThan(0);
-		expect(postedIds(h!, ch).length).toBeLessThan(12);
+		expect(receivedIds(h!.emu, ch).length).toBeGreaterThan(0);
+		expect(receivedIds(h!.emu, ch).length).toBeLessThan(12);
 		expect(h!.logs.some((l) => l.includes('Discord rejected a message') && l.includes('"level":"error"'))).toBe(true);
 	});
 
@@ -109,11 +97,11 @@ describe('delivery recovers without posting twice or skipping', () => {
 		await writeDigest(`${h!.dir}/digests`, date, papers);
 		await h!.bot.refresh();
 		await h!.bot.ctx.scheduler.idle();
-		expect(postedIds(h!, ch)).toHaveLength(3);
+		expect(receivedIds(h!.emu, ch)).toHaveLength(3);
 		await writeDigest(`${h!.dir}/digests`, date, papers.map((p, i) => ({ ...p, votes: 100 - i })));
 		await h!.bot.refresh();
 		await h!.bot.ctx.scheduler.idle();
-		expect(postedIds(h!, ch)).toHaveLength(3);
+		expect(receivedIds(h!.emu, ch)).toHaveLength(3);
 	});
 
 	it('a channel deleted while the bot was away loses its subscription instead of staying paused', async () => {
@@ -132,7 +120,7 @@ describe('delivery recovers without posting twice or skipping', () => {
 		await writeDigest(`${h.dir}/digests`, date, papersFor(date, 2));
 		await h.bot.refresh();
 		await h.bot.ctx.scheduler.idle();
-		expect(postedIds(h, kept)).toHaveLength(2);
+		expect(receivedIds(h.emu, kept)).toHaveLength(2);
 		expect(await h.store.getSubscription(g.id, gone)).toBeNull();
 		expect(h.logs.some((l) => l.includes('channel no longer exists; subscription removed'))).toBe(true);
 	});
@@ -182,7 +170,7 @@ describe('delivery wakes even when a cron fire is lost', () => {
 		});
 		const ch = g.channels[0]!;
 		await subscribe(h.store, g.id, ch, { time: '02:30', timezone: 'America/New_York', startAfterDate: '2026-03-07' });
-		await until(() => postedIds(h!, ch).length === 3, 5000);
+		await until(() => receivedIds(h!.emu, ch).length === 3, 5000);
 	});
 
 	it('a digest begun before midnight is finished after it, not a day late', async () => {
@@ -203,13 +191,13 @@ describe('delivery wakes even when a cron fire is lost', () => {
 		// Then an outage longer than discord.js's own retries.
 		h.emu.fault({ method: 'POST', path: `/channels/${ch}/messages`, status: 500, times: 1000 });
 		expect((await run)?.kind).toBe('retry');
-		const partial = postedIds(h, ch).length;
+		const partial = receivedIds(h.emu, ch).length;
 		expect(partial).toBeGreaterThan(0);
 		expect(partial).toBeLessThan(30);
 
 		h.emu.clearFaults();
 		clock = new Date('2026-03-11T00:30:00Z'); // past midnight, long before 22:00
 		await h.bot.ctx.scheduler.run(g.id, ch);
-		expect(postedIds(h, ch)).toEqual(papersFor('2026-03-10', 30).map((p) => p.id));
+		expect(receivedIds(h.emu, ch)).toEqual(papersFor('2026-03-10', 30).map((p) => p.id));
 	});
 });

@@ -1,24 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Emulator, StoredMessage } from './emulator/index.ts';
 import { answerOf, startHarness, type Harness } from './helpers/bot.ts';
 import { papersFor, writeDigest } from './helpers/digests.ts';
+import { receivedIds, until } from './helpers/received.ts';
 import { subscribe } from './helpers/subscriptions.ts';
 
-/** Every paper id posted to a channel (and its threads), in order. */
-function postedIds(emu: Emulator, channelIds: string[]): string[] {
-	return channelIds
-		.flatMap((c) => emu.messages(c))
-		.sort((a, b) => a.time - b.time)
-		.flatMap((m: StoredMessage) => ((m.body['embeds'] as Array<{ url?: string }> | undefined) ?? []).map((e) => e.url?.split('/abs/')[1] ?? '?'));
-}
 
-async function until(check: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-	const end = Date.now() + timeoutMs;
-	while (!(await check())) {
-		if (Date.now() > end) throw new Error('condition not met in time');
-		await new Promise((r) => setTimeout(r, 25));
-	}
-}
 
 describe('daily delivery end to end', () => {
 	let h: Harness | undefined;
@@ -46,13 +32,13 @@ describe('daily delivery end to end', () => {
 		await writeDigest(`${h.dir}/digests`, '2026-03-10', papersFor('2026-03-10', 12));
 		await h.bot.refresh();
 		await h.bot.ctx.scheduler.idle();
-		expect(postedIds(h.emu, [a])).toHaveLength(12);
-		expect(postedIds(h.emu, [b, c])).toHaveLength(0);
+		expect(receivedIds(h.emu, a)).toHaveLength(12);
+		expect(receivedIds(h.emu, b, c)).toHaveLength(0);
 
 		clock = new Date('2026-03-10T01:05:00Z'); // 10:05 Seoul, 21:05 New York (daylight time)
 		await h.bot.ctx.scheduler.onDigestsChanged();
 		await h.bot.ctx.scheduler.idle();
-		for (const ch of [a, b, c]) expect(postedIds(h.emu, [ch])).toEqual(papersFor('2026-03-10', 12).map((p) => p.id));
+		for (const ch of [a, b, c]) expect(receivedIds(h.emu, ch)).toEqual(papersFor('2026-03-10', 12).map((p) => p.id));
 		// Each message within Discord's limits, and never pinging anyone.
 		for (const m of [a, b, c].flatMap((ch) => h!.emu.messages(ch))) {
 			expect(m.body['allowed_mentions']).toEqual({ parse: [] });
@@ -62,7 +48,7 @@ describe('daily delivery end to end', () => {
 		// A second wake-up sends nothing more.
 		await h.bot.ctx.scheduler.onDigestsChanged();
 		await h.bot.ctx.scheduler.idle();
-		expect(postedIds(h.emu, [a, b, c])).toHaveLength(36);
+		expect(receivedIds(h.emu, a, b, c)).toHaveLength(36);
 		expect((await h.store.getSubscription(g2.id, c))?.lastDeliveredDate).toBe('2026-03-10');
 	});
 
@@ -83,7 +69,7 @@ describe('daily delivery end to end', () => {
 		await h.bot.ctx.scheduler.idle();
 		expect(h.emu.messages(ch)).toHaveLength(0); // 11:59: not yet
 		clock = new Date('2026-03-10T12:00:30Z'); // only a cron fire can notice this
-		await until(() => postedIds(h!.emu, [ch]).length === 3);
+		await until(() => receivedIds(h!.emu, ch).length === 3);
 	});
 
 	it('picks up a file dropped into the digest folder while running', async () => {
@@ -99,7 +85,7 @@ describe('daily delivery end to end', () => {
 		const today = new Date().toISOString().slice(0, 10);
 		await subscribe(h.store, g.id, ch);
 		await writeDigest(`${h.dir}/digests`, today, papersFor(today, 3));
-		await until(() => postedIds(h!.emu, [ch]).length === 3);
+		await until(() => receivedIds(h!.emu, ch).length === 3);
 		await h.bot.ctx.scheduler.idle();
 		expect(h.logs.some((l) => l.includes('digest folder changed'))).toBe(true);
 		expect(h.logs.some((l) => l.includes('digest delivered'))).toBe(true);
@@ -124,7 +110,7 @@ describe('daily delivery end to end', () => {
 			.slice(0, 3)
 			.sort((x, y) => x.i - y.i)
 			.map(({ p }) => p.id);
-		expect(postedIds(h.emu, [filtered])).toEqual(expected);
+		expect(receivedIds(h.emu, filtered)).toEqual(expected);
 
 		const msgs = h.emu.messages(mention);
 		expect(msgs.length).toBeGreaterThan(1);
@@ -150,7 +136,7 @@ describe('daily delivery end to end', () => {
 		expect(inChannel[0]?.body['content']).toContain('<@&223456789012345678>');
 		const threadId = await h.store.getThread(ch, today);
 		expect(threadId).toBe(inChannel[0]?.id);
-		expect(postedIds(h.emu, [threadId!])).toEqual(papersFor(today, 14).map((p) => p.id));
+		expect(receivedIds(h.emu, threadId!)).toEqual(papersFor(today, 14).map((p) => p.id));
 	});
 
 	it('rides out 429 and 500 storms and still delivers every paper exactly once', async () => {
@@ -166,9 +152,9 @@ describe('daily delivery end to end', () => {
 		h.emu.fault({ method: 'POST', path: /\/channels\/\d+\/messages$/, status: 500, times: 12 });
 		await h.bot.refresh();
 		const want = papersFor(today, 30).map((p) => p.id);
-		await until(() => g.channels.every((ch) => postedIds(h!.emu, [ch]).length >= 30), 20_000);
+		await until(() => g.channels.every((ch) => receivedIds(h!.emu, ch).length >= 30), 20_000);
 		await h.bot.ctx.scheduler.idle();
-		for (const ch of g.channels) expect(postedIds(h.emu, [ch])).toEqual(want);
+		for (const ch of g.channels) expect(receivedIds(h.emu, ch)).toEqual(want);
 		expect(h.emu.requests.filter((r) => r.fault).length).toBe(18);
 	});
 
@@ -182,7 +168,7 @@ describe('daily delivery end to end', () => {
 		await writeDigest(`${h.dir}/digests`, today, papersFor(today, 12));
 		await h.bot.refresh();
 		await h.bot.ctx.scheduler.idle();
-		for (const ch of g.channels) expect(postedIds(h.emu, [ch])).toHaveLength(12);
+		for (const ch of g.channels) expect(receivedIds(h.emu, ch)).toHaveLength(12);
 		const lastOther = Math.max(...others.flatMap((ch) => h!.emu.messages(ch).map((m) => m.time)));
 		const firstSlow = Math.min(...h.emu.messages(slow).map((m) => m.time));
 		expect(lastOther).toBeLessThan(firstSlow);
@@ -200,9 +186,9 @@ describe('daily delivery end to end', () => {
 		h.emu.fault({ method: 'POST', path: `/channels/${ch}/messages`, drop: true, times: 2 });
 		await writeDigest(`${h.dir}/digests`, today, papersFor(today, 9));
 		await h.bot.refresh();
-		await until(() => postedIds(h!.emu, [ch]).length >= 9);
+		await until(() => receivedIds(h!.emu, ch).length >= 9);
 		await h.bot.ctx.scheduler.idle();
-		expect(postedIds(h.emu, [ch])).toEqual(papersFor(today, 9).map((p) => p.id));
+		expect(receivedIds(h.emu, ch)).toEqual(papersFor(today, 9).map((p) => p.id));
 		expect(h.logs.some((l) => l.includes('delivery interrupted; will retry'))).toBe(true);
 	});
 
@@ -217,7 +203,7 @@ describe('daily delivery end to end', () => {
 		await writeDigest(`${h.dir}/digests`, today, papersFor(today, 4));
 		await h.bot.refresh();
 		await h.bot.ctx.scheduler.idle();
-		expect(postedIds(h.emu, [fine])).toHaveLength(4);
+		expect(receivedIds(h.emu, fine)).toHaveLength(4);
 		const paused = await h.store.getSubscription(g.id, denied);
 		expect(paused?.paused?.code).toBe(50013);
 		expect(paused?.paused?.reason).toMatch(/Missing Permissions: the bot needs Send Messages/);
@@ -245,7 +231,7 @@ describe('daily delivery end to end', () => {
 		});
 		const ok = h.emu.interact({ guildId: g.id, channelId: denied, type: 2, permissions: admin, data: { name: 'resume', type: 1, options: [] } });
 		await ok.response();
-		await until(() => postedIds(h!.emu, [denied]).length === 4);
+		await until(() => receivedIds(h!.emu, denied).length === 4);
 		expect((await h.store.getSubscription(g.id, denied))?.paused).toBeNull();
 	});
 
@@ -295,7 +281,7 @@ describe('daily delivery end to end', () => {
 		await subscribe(h.store, g.id, ch, { startAfterDate: '2026-05-01' });
 		await h.bot.ctx.scheduler.start(); // what a restart after the outage does
 		await h.bot.ctx.scheduler.idle();
-		expect(postedIds(h.emu, [ch])).toEqual([...papersFor('2026-05-17', 2), ...papersFor('2026-05-19', 2)].map((p) => p.id));
+		expect(receivedIds(h.emu, ch)).toEqual([...papersFor('2026-05-17', 2), ...papersFor('2026-05-19', 2)].map((p) => p.id));
 		const skipped = h.logs.find((l) => l.includes('skipped digests older than the catch-up window'));
 		expect(skipped).toContain('2026-05-10');
 		expect(skipped).toContain('2026-05-16');
@@ -331,8 +317,8 @@ describe('daily delivery end to end', () => {
 		await writeDigest(`${h.dir}/digests`, today, papersFor(today, 2));
 		await h.bot.refresh();
 		await h.bot.ctx.scheduler.idle();
-		expect(postedIds(h.emu, [good])).toHaveLength(2);
-		expect(postedIds(h.emu, [bad])).toHaveLength(0);
+		expect(receivedIds(h.emu, good)).toHaveLength(2);
+		expect(receivedIds(h.emu, bad)).toHaveLength(0);
 		expect(h.logs.some((l) => l.includes('"level":"warn"') && l.includes(bad))).toBe(true);
 	});
 });
