@@ -2,6 +2,9 @@ import { z } from 'zod';
 
 const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
 
+/** A SQLite file next to the bot: the state of a single-process install. */
+export const DEFAULT_STORE_URL = 'sqlite://./var/paperboy.sqlite';
+
 function isTimeZone(name: string): boolean {
 	try {
 		new Intl.DateTimeFormat('en-US', { timeZone: name });
@@ -21,7 +24,7 @@ export const ConfigSchema = z.object({
 	STORE_URL: z
 		.string()
 		.regex(/^(sqlite|redis|rediss):\/\//, 'STORE_URL must start with sqlite:// or redis://')
-		.default('sqlite://./var/paperboy.sqlite'),
+		.default(DEFAULT_STORE_URL),
 	DEFAULT_TIMEZONE: z.string().refine(isTimeZone, 'DEFAULT_TIMEZONE must be an IANA time zone such as Asia/Seoul').default('UTC'),
 	CATCH_UP_DAYS: z.coerce.number().int().min(0).max(365).default(3),
 	SCAN_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),

@@ -1,39 +1,36 @@
 import { createLogger } from './log.ts';
 import { configOrExit } from './env-file.ts';
-import { startBot, StartupError, type RunningBot } from './bot/runtime.ts';
+import { startBot, StartupError } from './bot/runtime.ts';
 
 const config = configOrExit();
 const logger = createLogger(config.LOG_LEVEL);
 
-let bot: RunningBot | undefined;
+const starting = startBot({ config, logger });
 let stopping = false;
 
-// Installed before start-up so a signal during the archive load or login is handled too.
+// Installed before start-up finishes: a signal during the archive load or login waits for it,
+// then stops as gracefully as one that comes later.
 function shutdown(reason: string): void {
 	if (stopping) return;
 	stopping = true;
 	logger.info({ reason }, 'shutting down: finishing work in flight');
-	(bot?.stop() ?? Promise.resolve()).then(
-		() => process.exit(0),
-		(err: unknown) => {
-			logger.error({ err }, 'shutdown failed');
-			process.exit(1);
-		},
-	);
+	starting
+		.then((bot) => bot.stop())
+		.then(
+			() => process.exit(0),
+			(err: unknown) => {
+				if (!(err instanceof StartupError)) logger.error({ err }, 'shutdown failed');
+				process.exit(1);
+			},
+		);
 }
 process.once('SIGINT', () => shutdown('SIGINT'));
 process.once('SIGTERM', () => shutdown('SIGTERM'));
 // A shard forked by the sharding manager must not outlive it (a restarted manager would run it twice).
 if (process.send) process.once('disconnect', () => shutdown('sharding manager gone'));
 
-try {
-	bot = await startBot({ config, logger });
-	if (stopping) await bot.stop();
-} catch (err) {
-	if (err instanceof StartupError) {
-		logger.error({}, err.message);
-		process.exit(1);
-	}
-	logger.error({ err }, 'startup failed');
+starting.catch((err: unknown) => {
+	if (err instanceof StartupError) logger.error({}, err.message);
+	else logger.error({ err }, 'startup failed');
 	process.exit(1);
-}
+});

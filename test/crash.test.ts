@@ -66,4 +66,32 @@ describe('crash recovery of one process over SQLite', () => {
 		for (const c of channels) expect(emu.messages(c.channel).filter((m) => String(m.body['content'] ?? '').includes(today))).toHaveLength(1);
 		await second.kill('SIGTERM');
 	});
+
+	it('SIGTERM mid-digest stops between messages, exits cleanly, and a restart finishes the digest', async () => {
+		const g = emu.addGuild({ channels: 2 });
+		const storeUrl = `sqlite://${join(dir, 'term.sqlite')}`;
+		const store: Store = await openStore(storeUrl);
+		for (const ch of g.channels) await subscribe(store, g.id, ch);
+		await store.close();
+		const digests = join(dir, 'term-digests');
+		await mkdir(digests);
+		const env = { DISCORD_TOKEN: emu.token, DISCORD_API_BASE: emu.apiBase, DIGEST_DIR: digests, STORE_URL: storeUrl, SCAN_INTERVAL_SECONDS: '1' };
+		const first = spawnBot('src/main.ts', env);
+		await first.waitForLog((l) => l.msg === 'ready');
+		const today = new Date().toISOString().slice(0, 10);
+		const papers = papersFor(today, 40).map((p) => p.id);
+		await writeDigest(digests, today, papersFor(today, 40));
+		await until(() => g.channels.some((c) => emu.messages(c).length >= 1), 20_000, 'the first messages');
+		await first.kill('SIGTERM');
+		expect(await first.exited).toBe(0);
+		await first.waitForLog((l) => l.msg === 'stopped');
+		const atStop = g.channels.map((c) => receivedIds(emu, c).length);
+		expect(atStop.some((n) => n < papers.length)).toBe(true); // it stopped, rather than finishing the fan-out first
+
+		const second = spawnBot('src/main.ts', env);
+		await until(() => g.channels.every((c) => receivedIds(emu, c).length >= papers.length), 30_000, 'every channel to be complete');
+		await new Promise((r) => setTimeout(r, 1500));
+		for (const c of g.channels) expect(receivedIds(emu, c)).toEqual(papers);
+		await second.kill('SIGTERM');
+	});
 });

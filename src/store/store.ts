@@ -1,3 +1,4 @@
+import { DEFAULT_STORE_URL } from '../config.ts';
 import type { z } from 'zod';
 import { IsoDate } from '../digest/schema.ts';
 import { silentLogger, type Logger } from '../log.ts';
@@ -42,7 +43,6 @@ export class CorruptRecordError extends Error {
  * except a ledger record, which throws CorruptRecordError (absent would mean "post it again").
  */
 
-export const DEFAULT_STORE_URL = 'sqlite://./var/paperboy.sqlite';
 export const DEFAULT_NAMESPACE = 'paperboy';
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** The ledger is only read for digests inside the catch-up window; see {@link ledgerTtlMsFor}. */
