@@ -20,9 +20,9 @@ const data = {
 export const resumeCommand: Command = {
 	data,
 	defer: 'ephemeral',
+	guildOnly: true,
 	requiresManageChannels: true,
 	async execute({ interaction, ctx, locale }) {
-		if (!interaction.inCachedGuild()) throw new UserError('error.guildOnly');
 		const channel = targetChannel(interaction);
 		const mention = `<#${channel.id}>`;
 		const sub = await ctx.store.getSubscription(interaction.guildId, channel.id);

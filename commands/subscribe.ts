@@ -3,7 +3,7 @@ import {
 	PermissionFlagsBits,
 	type RESTPostAPIChatInputApplicationCommandsJSONBody,
 } from 'discord.js';
-import { isValidTimeZone } from '../src/config.ts';
+import { isValidTimeZone } from '../src/time/zones.ts';
 import { choice, MAX_CHOICES } from '../src/bot/autocomplete.ts';
 import { missingPermissions, targetChannel } from '../src/bot/channels.ts';
 import { ADMIN_COMMAND, channelOption } from '../src/bot/admin.ts';
@@ -90,9 +90,9 @@ function zeroIsNone(n: number | null): number | null {
 export const subscribeCommand: Command = {
 	data: subscribeData,
 	defer: 'ephemeral',
+	guildOnly: true,
 	requiresManageChannels: true,
 	async execute({ interaction, ctx, locale }) {
-		if (!interaction.inCachedGuild()) throw new UserError('error.guildOnly');
 		const channel = targetChannel(interaction);
 		// Subscribing again changes only the options given; the rest keep their current values.
 		const existing = await ctx.store.getSubscription(interaction.guildId, channel.id);

@@ -1,7 +1,6 @@
 import { type RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord.js';
 import { ADMIN_COMMAND } from '../src/bot/admin.ts';
 import type { Command } from '../src/bot/command.ts';
-import { UserError } from '../src/bot/errors.ts';
 import { respond } from '../src/bot/reply.ts';
 import { describeSubscription } from '../src/bot/subscription-text.ts';
 import { t } from '../src/i18n.ts';
@@ -18,9 +17,9 @@ const data = {
 export const subscriptionsCommand: Command = {
 	data,
 	defer: 'ephemeral',
+	guildOnly: true,
 	requiresManageChannels: true,
 	async execute({ interaction, ctx, locale }) {
-		if (!interaction.inCachedGuild()) throw new UserError('error.guildOnly');
 		const subs = await ctx.store.listSubscriptions(interaction.guildId);
 		if (subs.length === 0) {
 			await respond(interaction, { content: t(locale, 'sub.listEmpty'), ephemeral: true });

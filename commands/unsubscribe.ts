@@ -20,9 +20,9 @@ const data = {
 export const unsubscribeCommand: Command = {
 	data,
 	defer: 'ephemeral',
+	guildOnly: true,
 	requiresManageChannels: true,
 	async execute({ interaction, ctx, locale }) {
-		if (!interaction.inCachedGuild()) throw new UserError('error.guildOnly');
 		// A deleted channel is no longer in the cache, but its subscription must still be removable.
 		const channelId = optionChannelId(interaction);
 		requireManageChannels(interaction, channelId);

@@ -1,18 +1,11 @@
 import { z } from 'zod';
+import { isValidTimeZone } from './time/zones.ts';
 
 const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
 
 /** A SQLite file next to the bot: the state of a single-process install. */
 export const DEFAULT_STORE_URL = 'sqlite://./var/paperboy.sqlite';
 
-function isTimeZone(name: string): boolean {
-	try {
-		new Intl.DateTimeFormat('en-US', { timeZone: name });
-		return true;
-	} catch {
-		return false;
-	}
-}
 
 /** Every setting Paperboy reads from the environment. Types come from here. */
 export const ConfigSchema = z.object({
@@ -25,7 +18,7 @@ export const ConfigSchema = z.object({
 		.string()
 		.regex(/^(sqlite|redis|rediss):\/\//, 'STORE_URL must start with sqlite:// or redis://')
 		.default(DEFAULT_STORE_URL),
-	DEFAULT_TIMEZONE: z.string().refine(isTimeZone, 'DEFAULT_TIMEZONE must be an IANA time zone such as Asia/Seoul').default('UTC'),
+	DEFAULT_TIMEZONE: z.string().refine(isValidTimeZone, 'DEFAULT_TIMEZONE must be an IANA time zone such as Asia/Seoul').default('UTC'),
 	CATCH_UP_DAYS: z.coerce.number().int().min(0).max(365).default(3),
 	SCAN_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
 	SHARD_IDS: z
@@ -66,8 +59,4 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 		throw new ConfigError(result.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`));
 	}
 	return result.data;
-}
-
-export function isValidTimeZone(name: string): boolean {
-	return isTimeZone(name);
 }

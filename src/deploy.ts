@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { REST, Routes } from 'discord.js';
-import { commands } from '../commands/index.ts';
+import { commands } from './app.ts';
 import { commandBodies } from './bot/localize.ts';
 import { ConfigError, type Config } from './config.ts';
 import { configOrExit } from './env-file.ts';

@@ -1,6 +1,6 @@
 import { createLogger } from './log.ts';
 import { configOrExit } from './env-file.ts';
-import { startBot, StartupError } from './bot/runtime.ts';
+import { startBot, StartupError } from './app.ts';
 
 const config = configOrExit();
 const logger = createLogger(config.LOG_LEVEL);

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.ts';
 import { createLogger } from '../src/log.ts';
-import { startBot, StartupError } from '../src/bot/runtime.ts';
+import { startBot, StartupError } from '../src/app.ts';
 import { startEmulator, type Emulator } from './emulator/index.ts';
 import { startHarness } from './helpers/bot.ts';
 

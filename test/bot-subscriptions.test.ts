@@ -205,7 +205,7 @@ describe('subscription commands end to end', () => {
 		let release = () => {};
 		const gate = new Promise<void>((r) => (release = r));
 		store.listSubscriptions = async (guildId) => {
-			await gate; // held until the deferral arrives: only the dispatcher's threshold is timed
+			await gate; // held until the deferral has been seen, so the answer can only come as an edit
 			return list(guildId);
 		};
 		try {

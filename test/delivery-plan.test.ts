@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ArchivedPaper } from '../src/digest/schema.ts';
-import { addDays, dailyCron, isOpen, localTime } from '../src/delivery/clock.ts';
+import { addDays, dailyCron, isOpen, localTime } from '../src/time/clock.ts';
 import { candidateDates, messageNonce, planDigest, selectPapers } from '../src/delivery/plan.ts';
 
 function paper(id: string, votes: number | null): ArchivedPaper {

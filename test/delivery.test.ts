@@ -299,8 +299,7 @@ describe('daily delivery end to end', () => {
 		});
 		const [ch] = g.channels as [string];
 		const admin = String(1n << 4n);
-		const res = h.emu.interact({ guildId: g.id, channelId: ch, type: 2, permissions: admin, data: { name: 'subscribe', type: 1, options: [{ name: 'time', type: 3, value: '00:00' }] } });
-		await res.response();
+		await answerOf(h.emu.interact({ guildId: g.id, channelId: ch, type: 2, permissions: admin, data: { name: 'subscribe', type: 1, options: [{ name: 'time', type: 3, value: '00:00' }] } }));
 		await h.bot.ctx.scheduler.idle();
 		expect((await h.store.getSubscription(g.id, ch))?.startAfterDate).toBe(today);
 		expect(h.emu.messages(ch)).toHaveLength(0);

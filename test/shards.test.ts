@@ -71,7 +71,7 @@ describe.skipIf(!redisAvailable)('sharded fleet over Redis (two shard processes)
 		const papers = papersFor(today, 15);
 		await writeDigest(dirOf(f), today, papers);
 		await until(() => channels.every((c) => receivedIds(emu, c.channel).length >= papers.length), 20_000, 'every channel to be complete');
-		await new Promise((r) => setTimeout(r, 1500)); // another scan tick: nothing more may come
+		await Promise.all(procs.map((p) => p.kill('SIGTERM'))); // stopped: what the channels hold is final
 		for (const c of channels) expect(receivedIds(emu, c.channel)).toEqual(papers.map((p) => p.id));
 
 		// Who posted where: each process's deliveries are all in guilds of its own shard.
@@ -102,7 +102,7 @@ describe.skipIf(!redisAvailable)('sharded fleet over Redis (two shard processes)
 
 		const restarted = spawnBot('src/main.ts', envOf(0));
 		await until(() => channels.every((c) => receivedIds(emu, c.channel).length >= papers.length), 30_000, 'every channel to be complete');
-		await new Promise((r) => setTimeout(r, 1500));
+		await Promise.all([procs[1], restarted].map((p) => p?.kill('SIGTERM')));
 		for (const c of channels) expect(receivedIds(emu, c.channel)).toEqual(papers.map((p) => p.id));
 		for (const c of channels) expect(emu.messages(c.channel).filter((m) => String(m.body['content'] ?? '').includes(today))).toHaveLength(1);
 		// The survivor never touched shard 0's channels.

@@ -30,19 +30,31 @@ export interface CommandRun<I> {
 	locale: Locale;
 }
 
-export interface Command {
-	/** Registered as is by `npm run deploy`: a plain typed constant (STYLE.md §1). */
+interface CommandBase {
+	/** Registered as is by `npm run deploy`: a plain typed constant, also read by the dispatcher. */
 	data: RESTPostAPIChatInputApplicationCommandsJSONBody;
 	/**
-	 * Deferral the dispatcher applies if the handler has not answered in time.
-	 * Errors are always ephemeral, so a command that may fail slowly should defer ephemerally.
+	 * The dispatcher defers before running the handler. Errors are always ephemeral, so a command
+	 * that may fail slowly should defer ephemerally.
 	 */
 	defer?: 'public' | 'ephemeral';
-	/** Server-side check for admin commands; `default_member_permissions` only hides them. */
-	requiresManageChannels?: boolean;
-	execute(run: CommandRun<ChatInputCommandInteraction>): Promise<void>;
 	autocomplete?(run: CommandRun<AutocompleteInteraction>): Promise<void>;
 }
+
+export interface AnywhereCommand extends CommandBase {
+	guildOnly?: false;
+	execute(run: CommandRun<ChatInputCommandInteraction>): Promise<void>;
+}
+
+/** Runs only in a server the bot is in; the dispatcher answers anywhere else. */
+export interface GuildCommand extends CommandBase {
+	guildOnly: true;
+	/** Server-side check for admin commands; `default_member_permissions` only hides them. */
+	requiresManageChannels?: boolean;
+	execute(run: CommandRun<ChatInputCommandInteraction<'cached'>>): Promise<void>;
+}
+
+export type Command = AnywhereCommand | GuildCommand;
 
 /** Buttons carry their whole state in a prefixed custom id so they survive restarts. */
 export interface ButtonRoute {

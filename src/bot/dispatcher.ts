@@ -9,10 +9,7 @@ import {
 import { localeOf, t } from '../i18n.ts';
 import type { BotContext, ButtonRoute, Command } from './command.ts';
 import { UserError } from './errors.ts';
-import { isAnswering, respond, trackDeferral } from './reply.ts';
-
-/** Discord drops an interaction not answered within 3 s; defer well before that. */
-export const DEFER_AFTER_MS = 1500;
+import { respond } from './reply.ts';
 
 export interface Dispatcher {
 	handle(interaction: Interaction): Promise<void>;
@@ -33,26 +30,21 @@ export function createDispatcher(commands: readonly Command[], buttons: readonly
 			return;
 		}
 		const log = ctx.logger.child({ command: command.data.name, interaction: interaction.id, guild: interaction.guildId });
-		const timer = command.defer
-			? setTimeout(() => {
-					if (interaction.deferred || interaction.replied || isAnswering(interaction)) return;
-					const flags = command.defer === 'ephemeral' ? MessageFlags.Ephemeral : undefined;
-					const deferral = interaction.deferReply(flags === undefined ? {} : { flags });
-					trackDeferral(interaction, deferral);
-					deferral.catch((err: unknown) => log.warn({ err }, 'could not defer'));
-				}, DEFER_AFTER_MS)
-			: undefined;
 		try {
-			if (command.requiresManageChannels) {
-				if (!interaction.inGuild()) throw new UserError('error.guildOnly');
+			// Deferring first leaves no window in which a deferral and a reply could race.
+			if (command.defer) await interaction.deferReply(command.defer === 'ephemeral' ? { flags: MessageFlags.Ephemeral } : {});
+			if (command.guildOnly) {
+				if (!interaction.inCachedGuild()) throw new UserError('error.guildOnly');
 				// The member's permissions as Discord computed them for this channel: default_member_permissions can be overridden by server admins, so check here too.
-				if (!interaction.memberPermissions?.has(PermissionFlagsBits.ManageChannels)) throw new UserError('error.notAdmin');
+				if (command.requiresManageChannels && !interaction.memberPermissions.has(PermissionFlagsBits.ManageChannels)) {
+					throw new UserError('error.notAdmin');
+				}
+				await command.execute({ interaction, ctx, locale });
+			} else {
+				await command.execute({ interaction, ctx, locale });
 			}
-			await command.execute({ interaction, ctx, locale });
 		} catch (err) {
 			await answerError(interaction, err, locale, log);
-		} finally {
-			if (timer) clearTimeout(timer);
 		}
 	}
 

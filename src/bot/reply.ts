@@ -22,32 +22,14 @@ export interface ReplyBody {
 
 type Answerable = ChatInputCommandInteraction | ButtonInteraction;
 
-// Nothing the bot says in a reply may ping anyone (DESIGN.md "Mentions never ping").
+// Nothing the bot says in a reply may ping anyone: a quoted title or summary can hold @everyone.
 const NO_MENTIONS = { parse: [] as [] };
-
-// A deferral the dispatcher started but Discord has not confirmed yet: answering before it
-// lands would be a second acknowledgement (400 40060).
-const deferrals = new WeakMap<Answerable, Promise<unknown>>();
-
-export function trackDeferral(interaction: Answerable, deferral: Promise<unknown>): void {
-	deferrals.set(interaction, deferral.catch(() => undefined));
-}
-
-// discord.js marks an interaction replied only once Discord confirms; a deferral started while
-// the reply is on its way would be a second acknowledgement.
-const answering = new WeakSet<Answerable>();
-
-export function isAnswering(interaction: Answerable): boolean {
-	return answering.has(interaction);
-}
 
 /**
  * The one way a handler answers: works whether or not the dispatcher has deferred,
  * keeps content within Discord's limit and never pings.
  */
 export async function respond(interaction: Answerable, body: ReplyBody): Promise<void> {
-	await deferrals.get(interaction);
-	answering.add(interaction);
 	const content = body.content === undefined ? undefined : truncate(body.content, MESSAGE_CONTENT_MAX);
 	const payload = {
 		...(content === undefined ? {} : { content }),

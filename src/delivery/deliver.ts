@@ -8,7 +8,7 @@ import { CorruptRecordError, type Store } from '../store/store.ts';
 import { arxivUrl } from '../digest/arxiv.ts';
 import { z } from 'zod';
 import type { LedgerEntry, Subscription } from '../store/schema.ts';
-import { isOpen, localTime } from './clock.ts';
+import { isOpen, localTime } from '../time/clock.ts';
 import { classifyFailure, type Failure } from './failures.ts';
 import { candidateDates, messageNonce, planDigest, selectPapers, type PendingSend, type PlannedMessage } from './plan.ts';
 

@@ -1,7 +1,7 @@
 import cron, { type ScheduledTask } from 'node-cron';
 import type { Logger } from '../log.ts';
 import type { Subscription } from '../store/schema.ts';
-import { dailyCron } from './clock.ts';
+import { dailyCron } from '../time/clock.ts';
 import { deliverSubscription, type DeliveryDeps, type DeliveryOutcome } from './deliver.ts';
 
 export interface SchedulerOptions extends DeliveryDeps {

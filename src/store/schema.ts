@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isValidTimeZone } from '../config.ts';
+import { isValidTimeZone } from '../time/zones.ts';
 import { ArxivId, IsoDate } from '../digest/schema.ts';
 
 /** A Discord id. Digits only, which also keeps `:` (our key separator) out of store keys. */

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig, type Config } from '../../src/config.ts';
 import { createLogger, type Logger } from '../../src/log.ts';
-import { startBot, type BotOptions, type RunningBot } from '../../src/bot/runtime.ts';
+import { startBot, type BotOptions, type RunningBot } from '../../src/app.ts';
 import { openStore, type Store } from '../../src/store/store.ts';
 import { startEmulator, type Emulator, type EmulatorOptions } from '../emulator/index.ts';
 

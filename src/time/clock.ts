@@ -1,5 +1,3 @@
-import type { Subscription } from '../store/schema.ts';
-
 // One formatter per zone: building Intl formatters dominates when thousands of subscriptions tick.
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
@@ -35,7 +33,7 @@ export function minutesOf(time: string): number {
  * A subscription is open once today's delivery time has passed in its zone: then every pending
  * digest goes out, including one that lands later in the day. Before it, nothing does.
  */
-export function isOpen(sub: Pick<Subscription, 'time' | 'timezone'>, now: Date): boolean {
+export function isOpen(sub: { time: string; timezone: string }, now: Date): boolean {
 	return localTime(now, sub.timezone).minutes >= minutesOf(sub.time);
 }
 

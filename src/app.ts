@@ -1,18 +1,21 @@
-import { Events, PermissionFlagsBits, type Client } from 'discord.js';
-import { Archive } from '../archive/archive.ts';
-import { ArchiveLoader } from '../archive/load.ts';
-import type { Config } from '../config.ts';
-import { registerSecret, type Logger } from '../log.ts';
-import { buttons, commands } from '../../commands/index.ts';
-import type { BotContext } from './command.ts';
-import { createClient, type ClientOverrides } from './client.ts';
-import { createDispatcher } from './dispatcher.ts';
-import { missingPermissions } from './channels.ts';
-import { Scheduler } from '../delivery/scheduler.ts';
-import { scheduleFleetJobs, type FleetJobsOptions } from '../delivery/fleet.ts';
-import { ledgerTtlMsFor, openStore, type Store } from '../store/store.ts';
-import { localeOf, t } from '../i18n.ts';
-import type { Subscription } from '../store/schema.ts';
+import { Events, type Client } from 'discord.js';
+import { Archive } from './archive/archive.ts';
+import { ArchiveLoader } from './archive/load.ts';
+import type { Config } from './config.ts';
+import { registerSecret, type Logger } from './log.ts';
+import { buttons, commands } from '../commands/index.ts';
+import type { BotContext } from './bot/command.ts';
+import { createClient, type ClientOverrides } from './bot/client.ts';
+import { createDispatcher } from './bot/dispatcher.ts';
+import { missingPermissions } from './bot/channels.ts';
+import { notifyPaused, watchGuildLifecycle } from './bot/guild-events.ts';
+import { Scheduler } from './delivery/scheduler.ts';
+import { scheduleFleetJobs, type FleetJobsOptions } from './delivery/fleet.ts';
+import { ledgerTtlMsFor, openStore, type Store } from './store/store.ts';
+import { localeOf } from './i18n.ts';
+
+/** The registered commands: the deploy script takes them from here, the one place that knows `commands/`. */
+export { commands };
 
 export interface BotOptions {
 	config: Config;
@@ -102,23 +105,7 @@ export async function startBot(opts: BotOptions): Promise<RunningBot> {
 	client.on(Events.Error, (err) => logger.error({ err }, 'discord client error'));
 	client.on(Events.ShardDisconnect, (event, shard) => logger.warn({ shard, code: event.code }, 'gateway disconnected'));
 	client.on(Events.ShardResume, (shard, replayed) => logger.info({ shard, replayed }, 'gateway resumed'));
-	client.on(Events.ChannelDelete, (channel) => {
-		if (channel.isDMBased()) return;
-		scheduler.remove(channel.guildId, channel.id);
-		store
-			.deleteSubscription(channel.guildId, channel.id)
-			.then((had) => had && logger.info({ guild: channel.guildId, channel: channel.id }, 'channel deleted; subscription removed'))
-			.catch((err: unknown) => logger.error({ err }, 'could not remove subscription of deleted channel'));
-	});
-	client.on(Events.GuildDelete, (guild) => {
-		// discord.js emits GuildUnavailable for an outage; GuildDelete means the bot left or was removed,
-		// even when the guild had been unavailable before.
-		scheduler.removeGuild(guild.id);
-		store
-			.deleteGuild(guild.id)
-			.then((n) => n && logger.info({ guild: guild.id, removed: n }, 'left guild; subscriptions removed'))
-			.catch((err: unknown) => logger.error({ err }, 'could not remove subscriptions of a guild we left'));
-	});
+	watchGuildLifecycle(client, { store, scheduler, logger });
 
 	/** Re-reads changed digest files; new or changed digests go to every open subscription. */
 	const refresh = async (): Promise<void> => {
@@ -170,22 +157,4 @@ export async function startBot(opts: BotOptions): Promise<RunningBot> {
 			return stopping;
 		},
 	};
-}
-
-/**
- * A paused subscription would otherwise go silent: say so in the guild's system channel, if
- * that is another channel the bot may post in. Best effort; never pings.
- */
-async function notifyPaused(client: Client, sub: Subscription, reason: string, logger: Logger): Promise<void> {
-	const guild = client.guilds.cache.get(sub.guildId);
-	const channel = guild?.systemChannel;
-	const me = guild?.members.me;
-	if (!guild || !channel || !me || channel.id === sub.channelId) return;
-	if (!channel.permissionsFor(me).has([PermissionFlagsBits.ViewChannel, PermissionFlagsBits.SendMessages])) return;
-	const content = t(localeOf(guild.preferredLocale), 'sub.pausedNotice', { channel: `<#${sub.channelId}>`, reason });
-	try {
-		await channel.send({ content, allowedMentions: { parse: [] } });
-	} catch (err) {
-		logger.warn({ err, guild: sub.guildId, channel: channel.id }, 'could not tell the guild about a paused subscription');
-	}
 }
