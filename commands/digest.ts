@@ -5,7 +5,7 @@ import type { BotContext, ButtonRoute, Command } from '../src/bot/command.ts';
 import { UserError } from '../src/bot/errors.ts';
 import { pageArg, pager } from '../src/bot/paging.ts';
 import { respond, updatePage, type ReplyBody } from '../src/bot/reply.ts';
-import { t, type Locale } from '../src/i18n.ts';
+import { t, tCount, type Locale } from '../src/i18n.ts';
 import { digestMessages } from '../src/render/embed.ts';
 
 const data = {
@@ -65,7 +65,7 @@ export const digestCommand: Command = {
 		await interaction.respond(
 			dates.map((d) => {
 				const count = ctx.archive.digest(d)?.papers.length ?? 0;
-				return choice(locale === 'ko' ? `${d} · 논문 ${count}편` : `${d} · ${count} papers`, d);
+				return choice(tCount(locale, 'digest.choice', count, { date: d }), d);
 			}),
 		);
 	},

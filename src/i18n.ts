@@ -1,6 +1,7 @@
 /**
- * Replies follow the interaction's locale: Korean for `ko`, English otherwise. A small table,
- * no framework (STYLE.md): every user-facing string lives here, in both languages.
+ * Replies follow the interaction's locale: Korean for `ko`, English otherwise. Every user-facing
+ * string lives in this one table, in both languages, so a translation is never missing for a
+ * reply nobody thought to test; a small table needs no framework.
  */
 export type Locale = 'ko' | 'en-US';
 
@@ -9,9 +10,10 @@ export function localeOf(discordLocale: string | null | undefined): Locale {
 }
 
 type Params = Record<string, string | number>;
+/** The languages a table entry must carry; the compiler refuses an entry missing either. */
 type Entry = { ko: string; 'en-US': string };
 
-const MESSAGES = {
+export const MESSAGES = {
 	'error.generic': {
 		'en-US': 'Something went wrong on our side. It has been logged; please try again in a moment.',
 		ko: '처리 중 문제가 발생했습니다. 기록해 두었으니 잠시 후 다시 시도해 주세요.',
@@ -163,6 +165,24 @@ const MESSAGES = {
 		ko: '⏸️ Paperboy가 {channel}의 데일리 다이제스트를 일시 정지했습니다: {reason}. 문제를 고친 뒤 그 채널에서 `/resume`을 실행해 주세요.',
 	},
 	'sub.never': { 'en-US': 'never', ko: '없음' },
+	'paper.votes': { 'en-US': 'Votes', ko: '추천' },
+	'paper.authors': { 'en-US': 'Authors', ko: '저자' },
+	'paper.others.one': { 'en-US': ' and {n} other', ko: ' 외 {n}명' },
+	'paper.others.other': { 'en-US': ' and {n} others', ko: ' 외 {n}명' },
+	'digest.header.one': { 'en-US': '📰 **Daily Papers — {date}** ({count} paper)', ko: '📰 **데일리 페이퍼 — {date}** (논문 {count}편)' },
+	'digest.header.other': { 'en-US': '📰 **Daily Papers — {date}** ({count} papers)', ko: '📰 **데일리 페이퍼 — {date}** (논문 {count}편)' },
+	'digest.choice.one': { 'en-US': '{date} · {count} paper', ko: '{date} · 논문 {count}편' },
+	'digest.choice.other': { 'en-US': '{date} · {count} papers', ko: '{date} · 논문 {count}편' },
+	'digest.thread': { 'en-US': 'Daily Papers {date}', ko: '데일리 페이퍼 {date}' },
+	'list.empty': { 'en-US': 'No papers.', ko: '논문이 없습니다.' },
+	'list.more': { 'en-US': '… and {n} more', ko: '… 외 {n}편' },
+	// The digests label their bullets in English whatever language the summary is in.
+	'summary.whatsNew': { 'en-US': "What's New", ko: '새로운 점' },
+	'summary.technicalDetails': { 'en-US': 'Technical Details', ko: '기술적 세부 사항' },
+	'summary.performanceHighlights': { 'en-US': 'Performance Highlights', ko: '성능 하이라이트' },
+	'sub.filter.minVotes': { 'en-US': ' · ≥{n} votes', ko: ' · 추천 {n}개 이상' },
+	'sub.filter.top': { 'en-US': ' · top {n}', ko: ' · 상위 {n}편' },
+	'sub.filter.thread': { 'en-US': ' · thread', ko: ' · 스레드' },
 	'button.previous': { 'en-US': 'Previous', ko: '이전' },
 	'button.next': { 'en-US': 'Next', ko: '다음' },
 	'help.title': { 'en-US': 'Paperboy', ko: 'Paperboy' },
@@ -189,4 +209,27 @@ export type MessageKey = keyof typeof MESSAGES;
 export function t(locale: Locale, key: MessageKey, params: Params = {}): string {
 	const template: string = MESSAGES[key][locale];
 	return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
+}
+
+/** Keys written as `<base>.one` / `<base>.other`, chosen by the count's plural category. */
+export type PluralKey = { [K in MessageKey]: K extends `${infer B}.one` ? B : never }[MessageKey];
+
+const pluralRules = { ko: new Intl.PluralRules('ko'), 'en-US': new Intl.PluralRules('en-US') } as const;
+
+export function tCount(locale: Locale, key: PluralKey, count: number, params: Params = {}): string {
+	const form = pluralRules[locale].select(count) === 'one' ? 'one' : 'other';
+	return t(locale, `${key}.${form}`, { count, n: count, ...params });
+}
+
+const SUMMARY_LABELS = ['summary.whatsNew', 'summary.technicalDetails', 'summary.performanceHighlights'] as const;
+const fold = (label: string) => label.toLowerCase().replace(/[’‘]/g, "'").replace(/\s+/g, ' ').trim();
+
+/**
+ * A summary label in the reader's language when it is one of the standard three (written in
+ * either language); any other label is the digest author's own word and is kept as written.
+ */
+export function summaryLabel(locale: Locale, label: string): string {
+	const wanted = fold(label);
+	const key = SUMMARY_LABELS.find((k) => fold(MESSAGES[k]['en-US']) === wanted || fold(MESSAGES[k].ko) === wanted);
+	return key ? MESSAGES[key][locale] : label;
 }

@@ -54,7 +54,7 @@ describe('render/embed', () => {
 		expect(embed.url).toBe('https://arxiv.org/abs/2412.04887');
 		expect(embed.color).toBe(PAPER_COLOR);
 		expect(embed.description).toBe(
-			"**What's New**: 이 논문에서는 Momentum-GS라는 새로운 접근 방식을 소개합니다.\n**Technical Details**: 하이브리드 표현 방식을 사용합니다.",
+			'**새로운 점**: 이 논문에서는 Momentum-GS라는 새로운 접근 방식을 소개합니다.\n**기술적 세부 사항**: 하이브리드 표현 방식을 사용합니다.',
 		);
 		expect(embed.thumbnail).toEqual({ url: paper().thumbnail });
 		expect(embed.footer?.text).toBe('arXiv:2412.04887 · 2024-12-09');
@@ -122,8 +122,8 @@ describe('render/embed', () => {
 		);
 		const lines = embed.description?.split('\n') ?? [];
 		expect(lines).toHaveLength(3);
-		expect(lines[0]).toBe("**What's New**: 짧은 요약입니다.");
-		expect(lines[2]).toBe('**Performance Highlights**: 성능이 좋습니다.');
+		expect(lines[0]).toBe('**새로운 점**: 짧은 요약입니다.');
+		expect(lines[2]).toBe('**성능 하이라이트**: 성능이 좋습니다.');
 		expect(lines[1]?.endsWith('다. …')).toBe(true);
 		expect(embedLength(embed)).toBeLessThanOrEqual(PAPER_EMBED_BUDGET);
 	});
@@ -253,6 +253,21 @@ describe('render/embed', () => {
 		const md = '## Daily Papers (2024-08-15)\n\n### [Aquila2](https://arxiv.org/abs/2408.07410)\n\n- ***Technical Details***: 1. **Tokenizer**: BPE \\* 사용.\n';
 		const summary = parseDigest(md, 'x.md').digest?.papers[0]?.summary ?? [];
 		// The renderer escapes the plain `*` so Discord shows it, and nothing else is left to format.
-		expect(summaryDescription(summary, 4096)).toBe('**Technical Details**: 1. Tokenizer: BPE \\* 사용.');
+		expect(summaryDescription(summary, 4096)).toBe('**기술적 세부 사항**: 1. Tokenizer: BPE \\* 사용.');
+	});
+
+	it("reads the three standard labels in the channel's language and keeps a digest's own label as written", () => {
+		const summary = [
+			{ label: 'What’s  new', text: 'a' },
+			{ label: '기술적 세부 사항', text: 'b' },
+			{ label: 'Limitations', text: 'c' },
+			{ label: '고찰', text: 'd' },
+		];
+		expect(summaryDescription(summary, 4096, 'ko')).toBe('**새로운 점**: a\n**기술적 세부 사항**: b\n**Limitations**: c\n**고찰**: d');
+		expect(summaryDescription(summary, 4096, 'en-US')).toBe("**What's New**: a\n**Technical Details**: b\n**Limitations**: c\n**고찰**: d");
+		const embed = paperEmbed(paper(), { locale: 'en-US' });
+		expect(embed.description?.startsWith("**What's New**: ")).toBe(true);
+		expect(embed.fields?.map((f) => f.name)).toEqual(['Authors', 'Votes']);
+		expect(paperEmbed(paper()).fields?.map((f) => f.name)).toEqual(['저자', '추천']);
 	});
 });

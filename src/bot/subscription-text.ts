@@ -1,5 +1,4 @@
-import type { Locale } from '../i18n.ts';
-import { t } from '../i18n.ts';
+import { t, type Locale } from '../i18n.ts';
 import type { Subscription } from '../store/schema.ts';
 
 /** A Discord timestamp renders in each reader's own zone and language. */
@@ -9,10 +8,10 @@ export function formatNextRun(next: Date | null, locale: Locale): string {
 
 export function describeSubscription(sub: Subscription, next: Date | null, locale: Locale): string {
 	const filters = [
-		sub.minVotes !== null ? ` · ≥${sub.minVotes} votes` : '',
-		sub.top !== null ? ` · top ${sub.top}` : '',
+		sub.minVotes !== null ? t(locale, 'sub.filter.minVotes', { n: sub.minVotes }) : '',
+		sub.top !== null ? t(locale, 'sub.filter.top', { n: sub.top }) : '',
 		sub.mentionRoleId ? ` · <@&${sub.mentionRoleId}>` : '',
-		sub.thread ? ' · thread' : '',
+		sub.thread ? t(locale, 'sub.filter.thread') : '',
 	].join('');
 	const line = t(locale, 'sub.line', {
 		channel: `<#${sub.channelId}>`,

@@ -9,9 +9,8 @@ import {
 	MESSAGE_EMBEDS_MAX,
 	MESSAGE_EMBEDS_TOTAL_MAX,
 } from './limits.ts';
+import { summaryLabel, t, tCount, type Locale } from '../i18n.ts';
 import { ELLIPSIS, escapeMarkdown, oneLine, truncate, truncateEscaped, wellFormed } from './text.ts';
-
-export type RenderLocale = 'ko' | 'en-US';
 
 /** What one `POST /channels/{id}/messages` carries. Delivery adds `nonce`/`enforce_nonce`. */
 export type MessageBody = {
@@ -37,20 +36,6 @@ const LABEL_MAX = 64;
 /** Below this a bullet says nothing; fewer, whole-ish bullets read better than many stubs. */
 const BULLET_MIN = 40;
 
-const LABELS = {
-	ko: {
-		votes: '추천',
-		authors: '저자',
-		others: (n: number) => ` 외 ${n}명`,
-		header: (date: string, count: number) => `📰 **데일리 페이퍼 — ${date}** (논문 ${count}편)`,
-	},
-	'en-US': {
-		votes: 'Votes',
-		authors: 'Authors',
-		others: (n: number) => ` and ${n} ${n === 1 ? 'other' : 'others'}`,
-		header: (date: string, count: number) => `📰 **Daily Papers — ${date}** (${count} ${count === 1 ? 'paper' : 'papers'})`,
-	},
-} as const;
 
 /** What Discord counts toward a message's 6000: title, description, field names and values, footer, author name. */
 export function embedLength(embed: APIEmbed): number {
@@ -73,7 +58,7 @@ export function embedUrl(url: string | null | undefined, schemes: readonly strin
  * Authors joined until `max`: `A, B, C and 12 others` / `A, B, C 외 12명`. At least one name,
  * cut if it alone is too long.
  */
-export function shortenAuthors(authors: readonly string[], max: number, locale: RenderLocale = 'ko'): string {
+export function shortenAuthors(authors: readonly string[], max: number, locale: Locale = 'ko'): string {
 	const raw = authors.map((a) => oneLine(wellFormed(a))).filter((a) => a);
 	const first = raw[0];
 	if (first === undefined) return '';
@@ -84,20 +69,20 @@ export function shortenAuthors(authors: readonly string[], max: number, locale: 
 	let joined = '';
 	for (let k = 1; k < names.length; k++) {
 		joined = k === 1 ? (names[0] ?? '') : `${joined}, ${names[k - 1] ?? ''}`;
-		const candidate = joined + LABELS[locale].others(names.length - k);
+		const candidate = joined + tCount(locale, 'paper.others', names.length - k);
 		if (candidate.length > max) break;
 		best = candidate;
 	}
 	if (best) return best;
 	// Even the first name with "and n others" is too long: cut that name.
-	const suffix = names.length > 1 ? LABELS[locale].others(names.length - 1) : '';
+	const suffix = names.length > 1 ? tCount(locale, 'paper.others', names.length - 1) : '';
 	if (max - suffix.length < 8) return truncateEscaped(first, max);
 	return truncateEscaped(first, max - suffix.length) + suffix;
 }
 
-function bulletPrefix(item: SummaryItem): string {
+function bulletPrefix(item: SummaryItem, locale: Locale): string {
 	if (item.label === null) return '• ';
-	const label = truncateEscaped(oneLine(wellFormed(item.label)), LABEL_MAX);
+	const label = truncateEscaped(oneLine(wellFormed(summaryLabel(locale, item.label))), LABEL_MAX);
 	return label ? `**${label}**: ` : '• ';
 }
 
@@ -107,11 +92,11 @@ function bulletPrefix(item: SummaryItem): string {
  * at a sentence or word; trailing bullets are dropped only when each would get under BULLET_MIN.
  * The parser hands over plain text, so markdown characters are escaped, not left to format.
  */
-export function summaryDescription(summary: readonly SummaryItem[], max: number): string {
+export function summaryDescription(summary: readonly SummaryItem[], max: number, locale: Locale = 'ko'): string {
 	let bullets = summary
 		.map((item) => {
 			const raw = oneLine(wellFormed(item.text));
-			return { prefix: bulletPrefix(item), raw, text: escapeMarkdown(raw) };
+			return { prefix: bulletPrefix(item, locale), raw, text: escapeMarkdown(raw) };
 		})
 		.filter((b) => b.text);
 	const size = (bs: typeof bullets) => bs.reduce((n, b) => n + b.prefix.length + b.text.length, 0) + Math.max(0, bs.length - 1);
@@ -137,7 +122,7 @@ export function summaryDescription(summary: readonly SummaryItem[], max: number)
 }
 
 export interface PaperEmbedOptions {
-	locale?: RenderLocale;
+	locale?: Locale;
 	/** Shown as `rank. Title`. */
 	rank?: number;
 	/** Upper bound on `embedLength` (default PAPER_EMBED_BUDGET; up to 6000 for a paper shown alone). */
@@ -147,7 +132,6 @@ export interface PaperEmbedOptions {
 /** One paper as one embed, `embedLength` ≤ `maxLength`, every part within Discord's limits. */
 export function paperEmbed(paper: ArchivedPaper, opts: PaperEmbedOptions = {}): APIEmbed {
 	const locale = opts.locale ?? 'ko';
-	const labels = LABELS[locale];
 	const max = Math.max(1, Math.min(MESSAGE_EMBEDS_TOTAL_MAX, Math.floor(opts.maxLength ?? PAPER_EMBED_BUDGET)));
 
 	const prefix = opts.rank === undefined ? '' : `${opts.rank}. `;
@@ -160,8 +144,8 @@ export function paperEmbed(paper: ArchivedPaper, opts: PaperEmbedOptions = {}): 
 
 	const fields: APIEmbedField[] = [];
 	const authors = shortenAuthors(paper.authors, Math.min(AUTHORS_MAX, EMBED_FIELD_VALUE_MAX, Math.floor(max / 6)), locale);
-	if (authors) fields.push({ name: labels.authors, value: authors, inline: false });
-	if (paper.votes !== null) fields.push({ name: labels.votes, value: `▲ ${paper.votes}`, inline: true });
+	if (authors) fields.push({ name: t(locale, 'paper.authors'), value: authors, inline: false });
+	if (paper.votes !== null) fields.push({ name: t(locale, 'paper.votes'), value: `▲ ${paper.votes}`, inline: true });
 	if (fields.length) embed.fields = fields;
 
 	const dates = [...new Set([...paper.dates, paper.date])].sort();
@@ -169,7 +153,7 @@ export function paperEmbed(paper: ArchivedPaper, opts: PaperEmbedOptions = {}): 
 	if (footer) embed.footer = { text: footer };
 
 	const room = Math.min(EMBED_DESCRIPTION_MAX, max - embedLength(embed));
-	const description = room > 0 ? summaryDescription(paper.summary, room) : '';
+	const description = room > 0 ? summaryDescription(paper.summary, room, locale) : '';
 	if (description) embed.description = description;
 
 	const thumbnail = embedUrl(paper.thumbnail, ['https:']);
@@ -183,7 +167,7 @@ export function paperEmbed(paper: ArchivedPaper, opts: PaperEmbedOptions = {}): 
 }
 
 export interface DigestMessagesOptions {
-	locale?: RenderLocale;
+	locale?: Locale;
 	/** A role to mention in the first message (a snowflake); only it may ping. */
 	roleId?: string;
 	/** A `📰 Daily Papers — date (n papers)` line on the first message (default true). */
@@ -228,7 +212,7 @@ export function digestMessages(date: string, papers: readonly ArchivedPaper[], o
 	if (first) {
 		const parts: string[] = [];
 		if (opts.roleId !== undefined) parts.push(`<@&${opts.roleId}>`);
-		if (header) parts.push(LABELS[locale].header(wellFormed(oneLine(date)), papers.length));
+		if (header) parts.push(tCount(locale, 'digest.header', papers.length, { date: wellFormed(oneLine(date)) }));
 		if (parts.length) first.content = truncate(parts.join(' '), MESSAGE_CONTENT_MAX);
 		if (opts.roleId !== undefined) first.allowed_mentions = { parse: [], roles: [opts.roleId] };
 	}

@@ -1,6 +1,7 @@
 import type { APIEmbed } from 'discord.js';
 import type { ArchivedPaper } from '../digest/schema.ts';
-import { PAPER_COLOR, embedLength, embedUrl, type RenderLocale } from './embed.ts';
+import { t, type Locale } from '../i18n.ts';
+import { PAPER_COLOR, embedLength, embedUrl } from './embed.ts';
 import { EMBED_DESCRIPTION_MAX, EMBED_FOOTER_MAX, EMBED_TITLE_MAX, MESSAGE_EMBEDS_TOTAL_MAX } from './limits.ts';
 import { oneLine, truncate, truncateEscaped, wellFormed } from './text.ts';
 
@@ -10,7 +11,7 @@ export interface PaperListOptions {
 	/** Rank of `papers[0]` (pages after the first start later). */
 	startRank: number;
 	footer?: string;
-	locale?: RenderLocale;
+	locale?: Locale;
 	/** Description when `papers` is empty. */
 	empty?: string;
 }
@@ -21,10 +22,6 @@ const LIST_TITLE_MIN = 24;
 /** Room for `2024-12-09`; anything longer is not a date. */
 const DATE_MAX = 16;
 
-const LABELS = {
-	ko: { empty: '논문이 없습니다.', more: (n: number) => `… 외 ${n}편` },
-	'en-US': { empty: 'No papers.', more: (n: number) => `… and ${n} more` },
-} as const;
 
 // Parentheses and spaces would end a masked link's target early.
 function linkTarget(url: string): string {
@@ -66,7 +63,7 @@ export function paperListEmbed(opts: PaperListOptions): APIEmbed {
 		const kept: string[] = [];
 		let length = 0;
 		for (const [i, l] of lines.entries()) {
-			const more = LABELS[locale].more(lines.length - i);
+			const more = t(locale, 'list.more', { n: lines.length - i });
 			if (length + l.length + 1 + more.length + 1 > EMBED_DESCRIPTION_MAX) {
 				kept.push(more);
 				break;
@@ -76,7 +73,7 @@ export function paperListEmbed(opts: PaperListOptions): APIEmbed {
 		}
 		description = kept.join('\n');
 	}
-	embed.description = papers.length ? description : truncate(oneLine(wellFormed(opts.empty ?? LABELS[locale].empty)), EMBED_DESCRIPTION_MAX);
+	embed.description = papers.length ? description : truncate(oneLine(wellFormed(opts.empty ?? t(locale, 'list.empty'))), EMBED_DESCRIPTION_MAX);
 
 	if (opts.footer !== undefined) {
 		// Title and description may already use 4352 of the message's 6000.
