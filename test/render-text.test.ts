@@ -1,14 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import {
 	ELLIPSIS,
-	codePointFloor,
 	escapeMarkdown,
 	graphemeFloor,
 	oneLine,
-	splitText,
 	truncate,
 	truncateEscaped,
-	utf16Length,
 	wellFormed,
 } from '../src/render/text.ts';
 
@@ -19,10 +16,6 @@ const KOREAN =
 	'블록 간의 일관성을 높여 새로운 최첨단 성능을 달성합니다. Momentum-GS는 CityGaussian 대비 LPIPS를 12.8% 개선하였습니다.';
 
 describe('render/text', () => {
-	it('counts length in UTF-16 units, an astral emoji as two', () => {
-		expect(utf16Length('a😀한')).toBe(4);
-	});
-
 	it('leaves text that fits untouched', () => {
 		expect(truncate('short', 5)).toBe('short');
 		expect(truncate(KOREAN, KOREAN.length)).toBe(KOREAN);
@@ -82,40 +75,11 @@ describe('render/text', () => {
 		}
 	});
 
-	it('finds grapheme and code point boundaries', () => {
+	it('finds grapheme boundaries', () => {
 		const family = 'x👩‍👩‍👧y';
 		expect(graphemeFloor(family, 5)).toBe(1);
 		expect(graphemeFloor(family, family.length - 1)).toBe(family.length - 1);
-		expect(codePointFloor('a😀', 2)).toBe(1);
-		expect(codePointFloor('a😀', 3)).toBe(3);
-	});
-
-	it('splits long content at paragraphs first, dropping only the separators', () => {
-		const paragraphs = ['First paragraph. It has two sentences.', 'Second paragraph is here.', 'Third.'];
-		const chunks = splitText(paragraphs.join('\n\n'), 45);
-		expect(chunks).toEqual(['First paragraph. It has two sentences.', 'Second paragraph is here.\n\nThird.']);
-	});
-
-	it('splits text into chunks within max that together hold every non-space character', () => {
-		const text = `${KOREAN}\n\n${KOREAN} ${'😀'.repeat(40)}${'x'.repeat(300)}`;
-		for (const max of [2, 3, 17, 64, 100, 2000]) {
-			const chunks = splitText(text, max);
-			for (const c of chunks) {
-				expect(c.length).toBeLessThanOrEqual(max);
-				expect(isWellFormed(c)).toBe(true);
-				expect(c.length).toBeGreaterThan(0);
-			}
-			expect(chunks.join('').replace(/\s/g, '')).toBe(text.replace(/\s/g, ''));
-		}
-	});
-
-	it('returns text that fits as one chunk, and nothing for empty text', () => {
-		expect(splitText('hello', 10)).toEqual(['hello']);
-		expect(splitText('', 10)).toEqual([]);
-	});
-
-	it('refuses a max too small to hold a code point', () => {
-		expect(() => splitText('abc', 1)).toThrow(RangeError);
+		expect(graphemeFloor('a😀', 2)).toBe(1);
 	});
 
 	it('escapes what breaks a masked link or starts formatting, and nothing else', () => {

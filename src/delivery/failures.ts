@@ -1,7 +1,7 @@
 import { DiscordAPIError, HTTPError } from 'discord.js';
 
 /**
- * What a failed send means (STYLE.md §7):
+ * What a failed send means, decided once here so every caller reacts alike:
  * - `pause`: Discord says we may not post there (403, 404). Stop now: invalid requests get the
  *   bot's IP banned, and only a person can fix it.
  * - `reject`: Discord refused this one message (400). Retrying the same body fails again, and

@@ -1,5 +1,5 @@
 /**
- * Discord's limits on what a message may carry (DESIGN.md, "Discord facts that bind us").
+ * Discord's limits on what a message may carry; a body over any of them is refused with a 400.
  * Every length is in UTF-16 code units, JavaScript's `length`: never fewer than Discord counts.
  */
 export const EMBED_TITLE_MAX = 256;

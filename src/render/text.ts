@@ -1,18 +1,15 @@
 /**
  * Text that fits Discord's limits. Lengths are UTF-16 code units (what `length` counts and
  * never fewer than Discord counts); cuts follow the text's structure — paragraphs, lines,
- * sentences, words, then a hard cut on a grapheme boundary (STYLE.md §10), so a cut never
- * lands inside a surrogate pair, a combining sequence or an emoji sequence.
+ * sentences, words, then a hard cut on a grapheme boundary, so a cut never lands inside a
+ * surrogate pair, a combining sequence or an emoji sequence (any of which Discord would show
+ * as a broken character).
  */
 
 export const ELLIPSIS = '…';
 
 /** A cut that keeps less than this share of the room looks like data loss: go one level finer. */
 const MIN_KEEP_RATIO = 0.6;
-
-export function utf16Length(text: string): number {
-	return text.length;
-}
 
 const SURROGATE = /[\uD800-\uDFFF]/;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
@@ -22,22 +19,7 @@ export function wellFormed(text: string): string {
 	return SURROGATE.test(text) ? text.replace(LONE_SURROGATE, '\uFFFD') : text;
 }
 
-function isHighSurrogate(code: number): boolean {
-	return code >= 0xd800 && code <= 0xdbff;
-}
-
-function isLowSurrogate(code: number): boolean {
-	return code >= 0xdc00 && code <= 0xdfff;
-}
-
-/** The largest index ≤ `index` that does not split a surrogate pair. */
-export function codePointFloor(text: string, index: number): number {
-	if (index <= 0) return 0;
-	if (index >= text.length) return text.length;
-	return isHighSurrogate(text.charCodeAt(index - 1)) && isLowSurrogate(text.charCodeAt(index)) ? index - 1 : index;
-}
-
-const graphemes = typeof Intl.Segmenter === 'function' ? new Intl.Segmenter(undefined, { granularity: 'grapheme' }) : null;
+const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
 
 // Code units that are each a whole cluster and join nothing: printable ASCII, Hangul
 // syllables, CJK ideographs. Between two of them there is always a boundary, and clustering
@@ -51,7 +33,6 @@ export function graphemeFloor(text: string, index: number): number {
 	if (index <= 0) return 0;
 	if (index >= text.length) return text.length;
 	if (isSimple(text.charCodeAt(index - 1)) && isSimple(text.charCodeAt(index))) return index;
-	if (!graphemes) return codePointFloor(text, index);
 	// Segment from the nearest certain boundary before `index`; a boundary depends only on what
 	// precedes it and the code point right after it, so one code point past `index` is enough.
 	let from = index - 1;
@@ -69,8 +50,6 @@ type CutKind = 'paragraph' | 'line' | 'sentence' | 'word' | 'hard';
 interface Cut {
 	/** `text.slice(0, end)` is kept (before trimming trailing white space). */
 	end: number;
-	/** Where the rest starts once the separator is dropped. */
-	next: number;
 	kind: CutKind;
 }
 
@@ -87,10 +66,9 @@ const SEPARATORS: { kind: CutKind; pattern: RegExp }[] = [
 /**
  * Where to cut `text` so that at most `limit` units are kept: the last separator of the
  * coarsest level that still keeps at least `minKeep` units, else a hard cut on a grapheme
- * boundary. If the first cluster alone is longer than `limit`, the cut keeps nothing, or with
- * `splitCluster` falls on a code point boundary inside it.
+ * boundary (keeping nothing when the first cluster alone is longer than `limit`).
  */
-function findCut(text: string, limit: number, minKeep: number, splitCluster: boolean): Cut {
+function findCut(text: string, limit: number, minKeep: number): Cut {
 	// One unit past the limit, so a separator that starts exactly at the limit is seen.
 	const head = text.slice(0, limit + 1);
 	for (const { kind, pattern } of SEPARATORS) {
@@ -102,12 +80,10 @@ function findCut(text: string, limit: number, minKeep: number, splitCluster: boo
 		// What a cut keeps only grows with its position: if the last separator keeps too
 		// little, every earlier one does too.
 		if (last && text.slice(0, last.index).trimEnd().length >= minKeep) {
-			return { end: last.index, next: last.index + last[0].length, kind };
+			return { end: last.index, kind };
 		}
 	}
-	let end = graphemeFloor(text, limit);
-	if (end === 0 && splitCluster) end = codePointFloor(text, limit);
-	return { end, next: end, kind: 'hard' };
+	return { end: graphemeFloor(text, limit), kind: 'hard' };
 }
 
 /**
@@ -123,29 +99,11 @@ export function truncate(text: string, max: number): string {
 	}
 	// Two units of room for ` …`; a word or hard cut then leaves one unit unused.
 	const limit = max - 2;
-	const cut = findCut(text, limit, Math.max(1, Math.floor(limit * MIN_KEEP_RATIO)), false);
+	const cut = findCut(text, limit, Math.max(1, Math.floor(limit * MIN_KEEP_RATIO)));
 	const kept = text.slice(0, cut.end).trimEnd();
 	if (!kept) return ELLIPSIS;
 	if (cut.kind === 'word' || cut.kind === 'hard') return kept + ELLIPSIS;
 	return `${kept} ${ELLIPSIS}`;
-}
-
-/**
- * `text` split into chunks of at most `max` UTF-16 units each, at the coarsest structural
- * boundary that fills most of each chunk. Separators at a cut are dropped, nothing else is.
- */
-export function splitText(text: string, max: number): string[] {
-	if (max < 2) throw new RangeError(`splitText needs room for one code point, got max ${max}`);
-	const chunks: string[] = [];
-	let rest = text;
-	while (rest.length > max) {
-		const cut = findCut(rest, max, Math.max(1, Math.floor(max * MIN_KEEP_RATIO)), true);
-		const chunk = cut.kind === 'hard' ? rest.slice(0, cut.end) : rest.slice(0, cut.end).trimEnd();
-		if (chunk) chunks.push(chunk);
-		rest = rest.slice(cut.next);
-	}
-	if (rest.trim()) chunks.push(rest);
-	return chunks;
 }
 
 /**

@@ -11,7 +11,7 @@ export interface FixturePaper {
 	highlights?: string;
 }
 
-/** A digest in the producer's current format (DESIGN.md "The digest format"). */
+/** A digest in the producer's current format: a dated heading, then one linked title and its bullets per paper. */
 export function digestMarkdown(date: string, papers: readonly FixturePaper[]): string {
 	const parts = [`## Daily Papers (${date})`, ''];
 	for (const p of papers) {
