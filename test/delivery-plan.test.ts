@@ -1,21 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { ArchivedPaper } from '../src/digest/schema.ts';
 import { addDays, dailyCron, isOpen, localTime } from '../src/time/clock.ts';
+import { paper as fixture } from './helpers/papers.ts';
 import { candidateDates, messageNonce, planDigest, selectPapers } from '../src/delivery/plan.ts';
 
-function paper(id: string, votes: number | null): ArchivedPaper {
-	return {
-		id,
-		title: `Title ${id}`,
-		url: `https://arxiv.org/abs/${id}`,
-		votes,
-		authors: ['A. Author'],
-		thumbnail: null,
-		summary: [{ label: "What's New", text: '요약'.repeat(40) }],
-		date: '2026-03-10',
-		dates: ['2026-03-10'],
-	};
-}
+const paper = (id: string, votes: number | null): ArchivedPaper =>
+	fixture({ id, votes, title: `Title ${id}`, summary: [{ label: "What's New", text: '요약'.repeat(40) }], date: '2026-03-10', dates: ['2026-03-10'] });
 
 const papers = [paper('2603.00001', 3), paper('2603.00002', 9), paper('2603.00003', null), paper('2603.00004', 9), paper('2603.00005', 5)];
 const sub = { channelId: '111111111111111111', minVotes: null, top: null, mentionRoleId: null };

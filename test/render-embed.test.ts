@@ -1,7 +1,6 @@
 import type { APIEmbed } from 'discord.js';
 import { describe, expect, it } from 'vitest';
 import { parseDigest } from '../src/digest/parse.ts';
-import type { ArchivedPaper } from '../src/digest/schema.ts';
 import {
 	PAPER_COLOR,
 	PAPER_EMBED_BUDGET,
@@ -12,24 +11,7 @@ import {
 	summaryDescription,
 } from '../src/render/embed.ts';
 import { EMBED_FIELD_VALUE_MAX, MESSAGE_EMBEDS_TOTAL_MAX } from '../src/render/limits.ts';
-
-function paper(overrides: Partial<ArchivedPaper> = {}): ArchivedPaper {
-	return {
-		id: '2412.04887',
-		title: 'Momentum-GS: Momentum Gaussian Self-Distillation for High-Quality Large Scene Reconstruction',
-		url: 'https://arxiv.org/abs/2412.04887',
-		votes: 10,
-		authors: ['Wanhua Li', 'Jixuan Fan', 'Yansong Tang', 'Yifei Han'],
-		thumbnail: 'https://cdn-thumbnails.huggingface.co/social-thumbnails/papers/2412.04887.png',
-		summary: [
-			{ label: "What's New", text: '이 논문에서는 Momentum-GS라는 새로운 접근 방식을 소개합니다.' },
-			{ label: 'Technical Details', text: '하이브리드 표현 방식을 사용합니다.' },
-		],
-		date: '2024-12-09',
-		dates: ['2024-12-09'],
-		...overrides,
-	};
-}
+import { paper } from './helpers/papers.ts';
 
 const sentence = '모멘텀을 사용한 자체 증류 기법을 통해 각 블록에 글로벌 가이드를 제공하여 일관성을 유지합니다. ';
 

@@ -2,21 +2,10 @@ import { describe, expect, it } from 'vitest';
 import type { ArchivedPaper } from '../src/digest/schema.ts';
 import { embedLength } from '../src/render/embed.ts';
 import { paperListEmbed } from '../src/render/list.ts';
+import { paper as fixture } from './helpers/papers.ts';
 
-function paper(overrides: Partial<ArchivedPaper> = {}): ArchivedPaper {
-	return {
-		id: '2412.04887',
-		title: 'Momentum-GS',
-		url: 'https://arxiv.org/abs/2412.04887',
-		votes: 12,
-		authors: ['Wanhua Li'],
-		thumbnail: null,
-		summary: [],
-		date: '2024-12-09',
-		dates: ['2024-12-09'],
-		...overrides,
-	};
-}
+// A list shows titles: a short one keeps the expected lines readable.
+const paper = (overrides: Partial<ArchivedPaper> = {}): ArchivedPaper => fixture({ title: 'Momentum-GS', votes: 12, ...overrides });
 
 describe('render/list', () => {
 	it('renders one ranked line per paper: rank, linked title, votes, date', () => {
