@@ -19,7 +19,7 @@ describe('time zones as people type them', () => {
 		expect(zone('서울')).toBe('Asia/Seoul');
 		expect(zone('new york')).toBe('America/New_York');
 		expect(zone('뉴욕')).toBe('America/New_York');
-		expect(zone('Buenos Aires')).toMatch(/^America/(Argentina/)?Buenos_Aires$/); // the list Intl gives spells it either way
+		expect(zone('Buenos Aires')).toMatch(/^America\/(Argentina\/)?Buenos_Aires$/); // the list Intl gives spells it either way
 		expect(zone('korea')).toBe('Asia/Seoul');
 	});
 
