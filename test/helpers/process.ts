@@ -1,7 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+/** tsx's loader by path: `--import tsx` would look for it from the process's working directory. */
+const TSX = pathToFileURL(join(ROOT, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href;
 
 export interface LogLine {
 	level?: string;
@@ -45,9 +48,10 @@ process.once('exit', () => {
  * A bot as the operator runs it: `node --import tsx <script>` in its own process group, with
  * only the environment given here (plus PATH/HOME), so nothing leaks in from the test's env or .env.
  */
-export function spawnBot(script: string, env: Record<string, string>): BotProcess {
-	const child = spawn(process.execPath, ['--import', 'tsx', script], {
-		cwd: ROOT,
+/** Runs `script` (relative to the project) as its own process group; `cwd` is where a user would stand. */
+export function spawnBot(script: string, env: Record<string, string>, opts: { cwd?: string } = {}): BotProcess {
+	const child = spawn(process.execPath, ['--import', TSX, join(ROOT, script)], {
+		cwd: opts.cwd ?? ROOT,
 		env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', LOG_LEVEL: 'info', ...env },
 		stdio: ['ignore', 'pipe', 'pipe'],
 		detached: true,
