@@ -2,8 +2,10 @@ import {
 	ChannelType,
 	PermissionFlagsBits,
 	type ChatInputCommandInteraction,
+	type GuildBasedChannel,
 	type GuildTextBasedChannel,
 	type PermissionResolvable,
+	type Role,
 } from 'discord.js';
 import { UserError } from './errors.ts';
 
@@ -18,12 +20,22 @@ const THREADS: Array<[string, PermissionResolvable]> = [
 ];
 
 /**
- * The channel an admin command names (default: where it was typed), looked up in this guild's
- * own cache: an id from another server never resolves, whatever the payload claims.
+ * A channel of this guild by its own guild id. discord.js files every channel in an
+ * interaction's resolved data under the interaction's guild, so a channel of another server the
+ * bot is in shows up in this guild's cache; only its `guildId`, which came from the gateway,
+ * says where it really is.
+ */
+export function ownChannel(interaction: ChatInputCommandInteraction<'cached'>, channelId: string): GuildBasedChannel | null {
+	const channel = interaction.guild.channels.cache.get(channelId);
+	return channel && channel.guildId === interaction.guildId ? channel : null;
+}
+
+/**
+ * The channel an admin command names (default: where it was typed), if it is a text channel
+ * of this server that the member may manage.
  */
 export function targetChannel(interaction: ChatInputCommandInteraction<'cached'>, option = 'channel'): GuildTextBasedChannel {
-	const id = optionChannelId(interaction, option);
-	const channel = interaction.guild.channels.cache.get(id);
+	const channel = ownChannel(interaction, optionChannelId(interaction, option));
 	if (!channel || (channel.type !== ChannelType.GuildText && channel.type !== ChannelType.GuildAnnouncement)) {
 		throw new UserError('sub.notHere');
 	}
@@ -34,12 +46,35 @@ export function targetChannel(interaction: ChatInputCommandInteraction<'cached'>
 /**
  * Manage Channels where it matters: the interaction's own permissions are those of the channel
  * the command was typed in, and an overwrite there must not grant control of another channel.
- * A channel no longer in the cache (deleted) falls back to the member's server-wide permissions.
+ * Discord applies a role's Manage Channels only where the member can view the channel, and
+ * discord.js's `permissionsFor` does not, so both are required. A channel no longer in the
+ * cache (deleted) falls back to the member's server-wide permissions.
  */
 export function requireManageChannels(interaction: ChatInputCommandInteraction<'cached'>, channelId: string): void {
-	const channel = interaction.guild.channels.cache.get(channelId);
+	if (!canManage(interaction, channelId)) throw new UserError('error.notAdmin');
+}
+
+export function canManage(interaction: ChatInputCommandInteraction<'cached'>, channelId: string): boolean {
+	const channel = ownChannel(interaction, channelId);
 	const perms = channel ? channel.permissionsFor(interaction.member) : interaction.member.permissions;
-	if (!perms.has(PermissionFlagsBits.ManageChannels)) throw new UserError('error.notAdmin');
+	return perms.has(PermissionFlagsBits.ManageChannels) && (!channel || perms.has(PermissionFlagsBits.ViewChannel));
+}
+
+/** True when the member can see the channel (a listing shows only those). A deleted one is shown to managers. */
+export function canView(interaction: ChatInputCommandInteraction<'cached'>, channelId: string): boolean {
+	const channel = ownChannel(interaction, channelId);
+	if (!channel) return interaction.member.permissions.has(PermissionFlagsBits.ManageChannels);
+	return channel.permissionsFor(interaction.member).has(PermissionFlagsBits.ViewChannel);
+}
+
+/**
+ * A role of this guild. Resolved roles are filed under the interaction's guild too, and a Role
+ * carries no guild id of its own from that data: a role another cached server holds is that
+ * server's, and a role must be in this guild's cache at all.
+ */
+export function ownRole(interaction: ChatInputCommandInteraction<'cached'>, roleId: string): Role | null {
+	const elsewhere = interaction.client.guilds.cache.some((g) => g.id !== interaction.guildId && g.roles.cache.has(roleId));
+	return elsewhere ? null : (interaction.guild.roles.cache.get(roleId) ?? null);
 }
 
 /**

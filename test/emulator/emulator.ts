@@ -389,6 +389,20 @@ export class Emulator {
 		this.#overwrite(channelId, perm, 'allow');
 	}
 
+	/** A role overwrite (the guild id is @everyone) in the channel, announced as CHANNEL_UPDATE. */
+	setRoleOverwrite(channelId: string, roleId: string, change: { allow?: PermissionInput; deny?: PermissionInput }): void {
+		const c = this.#channels.get(channelId);
+		if (!c) throw new Error(`no channel ${channelId}`);
+		let o = c.overwrites.find((x) => x.type === 0 && x.id === roleId);
+		if (!o) {
+			o = { id: roleId, type: 0, allow: 0n, deny: 0n };
+			c.overwrites.push(o);
+		}
+		if (change.allow !== undefined) o.allow = toBits(change.allow);
+		if (change.deny !== undefined) o.deny = toBits(change.deny);
+		this.#toGuild(c.guildId, c.type === 0 ? 'CHANNEL_UPDATE' : 'THREAD_UPDATE', this.#channelPayload(c));
+	}
+
 	botPermissions(channelId: string): bigint {
 		const c = this.#channels.get(channelId);
 		if (!c) return 0n;

@@ -1,0 +1,74 @@
+import { PermissionFlagsBits } from 'discord.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { answerOf, startHarness, type Harness } from './helpers/bot.ts';
+
+const CHANNEL = 7;
+const MANAGE_CHANNELS = String(PermissionFlagsBits.ManageChannels);
+
+/**
+ * What an admin of one server can reach through the subscription commands: only the channels
+ * of their own server, and there only the ones they can see.
+ */
+describe('admin commands act only where the member may act', () => {
+	let h: Harness;
+	let home = { id: '', channels: [] as string[] };
+	let away = { id: '', channels: [] as string[] };
+
+	beforeAll(async () => {
+		h = await startHarness({
+			setup: (emu) => {
+				home = emu.addGuild({ channels: 3 });
+				away = emu.addGuild({ channels: 1 });
+			},
+		});
+	});
+	afterAll(async () => h?.stop());
+
+	/** A slash command typed in `home`'s first channel, naming `channelId`, with Discord's resolved data for it. */
+	const run = (name: string, channelId: string, extra: { resolvedGuild?: string } = {}) =>
+		answerOf(
+			h.emu.interact({
+				guildId: home.id,
+				channelId: home.channels[0]!,
+				type: 2,
+				permissions: MANAGE_CHANNELS,
+				data: {
+					name,
+					type: 1,
+					options: [{ name: 'channel', type: CHANNEL, value: channelId }],
+					// Discord sends the named channel in `resolved`; discord.js files it under the interaction's guild.
+					resolved: { channels: { [channelId]: { id: channelId, name: 'named', type: 0, permissions: '0', ...(extra.resolvedGuild ? { guild_id: extra.resolvedGuild } : {}) } } },
+				},
+			}),
+		);
+
+	it("refuses another server's channel, though discord.js files it under this one", async () => {
+		const target = away.channels[0]!;
+		const res = await run('subscribe', target);
+		expect(res['content']).toContain('not a text channel of this server');
+		expect(await h.store.subscriptions.get(home.id, target)).toBeNull();
+		expect(await h.store.subscriptions.get(away.id, target)).toBeNull();
+		// Nor can its subscription (had it one) be read or changed from here.
+		expect(String((await run('resume', target))['content'])).toContain('not a text channel of this server');
+	});
+
+	it('refuses a channel the member cannot see, even with Manage Channels from a role', async () => {
+		const hidden = home.channels[1]!;
+		h.emu.setRoleOverwrite(hidden, home.id, { deny: 'ViewChannel' });
+		await h.emu.waitFor(() => {
+			const c = h.bot.client.channels.cache.get(hidden);
+			return c && !c.isDMBased() && c.permissionOverwrites.cache.has(home.id);
+		});
+		const res = await run('subscribe', hidden);
+		expect(res['content']).toContain('Manage Channels');
+		expect(await h.store.subscriptions.get(home.id, hidden)).toBeNull();
+		expect(String((await run('unsubscribe', hidden))['content'])).toContain('Manage Channels');
+	});
+
+	it('still lets the same member subscribe a channel they can see', async () => {
+		const visible = home.channels[2]!;
+		const res = await run('subscribe', visible);
+		expect(res['content']).toContain('Subscribed');
+		expect(await h.store.subscriptions.get(home.id, visible)).not.toBeNull();
+	});
+});
