@@ -57,7 +57,7 @@ describe('admin commands act only where the member may act', () => {
 		h.emu.setRoleOverwrite(hidden, home.id, { deny: 'ViewChannel' });
 		await h.emu.waitFor(() => {
 			const c = h.bot.client.channels.cache.get(hidden);
-			return c && !c.isDMBased() && c.permissionOverwrites.cache.has(home.id);
+			return c && 'permissionOverwrites' in c && c.permissionOverwrites.cache.has(home.id);
 		});
 		const res = await run('subscribe', hidden);
 		expect(res['content']).toContain('Manage Channels');
@@ -70,5 +70,36 @@ describe('admin commands act only where the member may act', () => {
 		const res = await run('subscribe', visible);
 		expect(res['content']).toContain('Subscribed');
 		expect(await h.store.subscriptions.get(home.id, visible)).not.toBeNull();
+	});
+});
+
+describe('a malformed interaction from the gateway', () => {
+	let h: Harness;
+	let home = { id: '', channels: [] as string[] };
+	beforeAll(async () => {
+		h = await startHarness({ setup: (emu) => void (home = emu.addGuild({ channels: 1 })) });
+	});
+	afterAll(async () => h?.stop());
+
+	it('is dropped with a log line, and the bot keeps answering', async () => {
+		const crashes: unknown[] = [];
+		const onCrash = (err: unknown) => crashes.push(err);
+		process.on('uncaughtException', onCrash);
+		try {
+			h.emu.interact({
+				guildId: home.id,
+				channelId: home.channels[0]!,
+				type: 2,
+				data: { name: 'help', type: 1, options: [] },
+				mangle: (payload) => void delete (payload['member'] as Record<string, unknown>)['user'],
+			});
+			await h.emu.waitFor(() => h.logs.some((l) => l.includes('dropped an interaction the gateway sent malformed')));
+			const next = await answerOf(h.emu.interact({ guildId: home.id, channelId: home.channels[0]!, type: 2, data: { name: 'help', type: 1, options: [] } }));
+			expect(JSON.stringify(next)).toContain('Paperboy');
+			expect(crashes).toEqual([]);
+			expect(h.logs.find((l) => l.includes('dropped an interaction'))).toContain('member.user');
+		} finally {
+			process.off('uncaughtException', onCrash);
+		}
 	});
 });

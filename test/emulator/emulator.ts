@@ -100,6 +100,8 @@ export interface InteractOptions {
 	data: Json;
 	/** For components: the message the component sits on (defaults to a synthetic bot message). */
 	message?: Json;
+	/** Changes the payload before it is sent: a malformed interaction as a broken gateway might send one. */
+	mangle?: (payload: Json) => void;
 }
 
 export interface InteractionCallback {
@@ -547,6 +549,7 @@ export class Emulator {
 			attachment_size_limit: 10_485_760,
 		};
 		if (opts.type === 3) payload['message'] = opts.message ?? this.#apiMessage(this.#ids.next(), c.id, { content: '', components: [] });
+		opts.mangle?.(payload);
 		const state: InteractionState = { id, token, guildId: opts.guildId, channelId: c.id, payload, createdAt: Date.now(), followups: [], edits: [] };
 		this.#interactions.set(id, state);
 		this.#byToken.set(token, state);
