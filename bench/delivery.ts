@@ -13,7 +13,7 @@ import { openStore } from '../src/store/store.ts';
 import { papersFor, writeDigest } from '../test/helpers/digests.ts';
 import { subscribe } from '../test/helpers/subscriptions.ts';
 
-/** Discord's own limits (DESIGN.md): 50 requests/s per bot, 5 messages per 5 s per channel. */
+/** Discord's own limits: 50 requests/s per bot, 5 messages per 5 s per channel. */
 const GLOBAL_PER_SECOND = 50;
 const CHANNEL_LIMIT = { limit: 5, windowMs: 5000 };
 const RESPONSE_DELAY_MS = [50, 150] as const;
@@ -109,7 +109,7 @@ async function fanOut(channels: number, scale: number): Promise<FanOutRow> {
 		for (const g of started.guilds) for (const c of g.channels) await subscribe(store, g.id, c);
 		const rest = new REST({ api: started.apiBase, globalRequestsPerSecond: GLOBAL_PER_SECOND * scale }).setToken(started.token);
 		const guildIds = started.guilds.map((g) => g.id);
-		const scheduler = new Scheduler({ store, archive, rest, logger: silentLogger, now: () => new Date(), catchUpDays: 3, guildIds: () => guildIds, retryBaseMs: 200, ...(process.env['FANOUT'] ? { fanOut: Number(process.env['FANOUT']) } : {}) });
+		const scheduler = new Scheduler({ ledger: store.ledger, subscriptions: store.subscriptions, archive, rest, logger: silentLogger, now: () => new Date(), catchUpDays: 3, guildIds: () => guildIds, retryBaseMs: 200, ...(process.env['FANOUT'] ? { fanOut: Number(process.env['FANOUT']) } : {}) });
 
 		const t0 = Date.now();
 		await scheduler.onDigestsChanged();

@@ -25,13 +25,13 @@ export const resumeCommand: Command = {
 	async execute({ interaction, ctx, locale }) {
 		const channel = targetChannel(interaction);
 		const mention = `<#${channel.id}>`;
-		const sub = await ctx.store.getSubscription(interaction.guildId, channel.id);
+		const sub = await ctx.subscriptions.get(interaction.guildId, channel.id);
 		if (!sub) throw new UserError('sub.none', { channel: mention });
 		if (!sub.paused) throw new UserError('sub.notPaused', { channel: mention });
 		// Resuming into the same missing permission would only earn another 403.
 		const missing = missingPermissions(channel, sub.thread);
 		if (missing.length) throw new UserError('sub.missingPermissions', { channel: mention, permissions: missing.join(', ') });
-		const resumed = await ctx.store.patchSubscription(interaction.guildId, channel.id, { paused: null });
+		const resumed = await ctx.subscriptions.patch(interaction.guildId, channel.id, { paused: null });
 		if (resumed) ctx.scheduler.upsert(resumed).catch((err: unknown) => ctx.logger.error({ err }, 'could not schedule a subscription'));
 		ctx.logger.info({ guild: interaction.guildId, channel: channel.id }, 'subscription resumed');
 		await respond(interaction, { content: t(locale, 'sub.resumed', { channel: mention }), ephemeral: true });

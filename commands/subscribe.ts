@@ -95,7 +95,7 @@ export const subscribeCommand: Command = {
 	async execute({ interaction, ctx, locale }) {
 		const channel = targetChannel(interaction);
 		// Subscribing again changes only the options given; the rest keep their current values.
-		const existing = await ctx.store.getSubscription(interaction.guildId, channel.id);
+		const existing = await ctx.subscriptions.get(interaction.guildId, channel.id);
 		const rawTime = interaction.options.getString('time') ?? existing?.time ?? DEFAULT_TIME;
 		const time = normaliseTime(rawTime);
 		if (!time) throw new UserError('sub.badTime', { input: rawTime.slice(0, 20) });
@@ -115,7 +115,7 @@ export const subscribeCommand: Command = {
 		if (missing.length) throw new UserError('sub.missingPermissions', { channel: `<#${channel.id}>`, permissions: missing.join(', ') });
 
 		const now = ctx.now().toISOString();
-		const saved = await ctx.store.putSubscription({
+		const saved = await ctx.subscriptions.put({
 			guildId: interaction.guildId,
 			channelId: channel.id,
 			time,

@@ -20,7 +20,7 @@ export const subscriptionsCommand: Command = {
 	guildOnly: true,
 	requiresManageChannels: true,
 	async execute({ interaction, ctx, locale }) {
-		const subs = await ctx.store.listSubscriptions(interaction.guildId);
+		const subs = await ctx.subscriptions.list(interaction.guildId);
 		if (subs.length === 0) {
 			await respond(interaction, { content: t(locale, 'sub.listEmpty'), ephemeral: true });
 			return;

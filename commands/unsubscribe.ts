@@ -26,7 +26,7 @@ export const unsubscribeCommand: Command = {
 		// A deleted channel is no longer in the cache, but its subscription must still be removable.
 		const channelId = optionChannelId(interaction);
 		requireManageChannels(interaction, channelId);
-		const removed = await ctx.store.deleteSubscription(interaction.guildId, channelId);
+		const removed = await ctx.subscriptions.delete(interaction.guildId, channelId);
 		if (!removed) throw new UserError('sub.none', { channel: `<#${channelId}>` });
 		ctx.scheduler.remove(interaction.guildId, channelId);
 		ctx.logger.info({ guild: interaction.guildId, channel: channelId }, 'subscription removed');

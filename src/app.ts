@@ -80,9 +80,10 @@ export async function startBot(opts: BotOptions): Promise<RunningBot> {
 		...(config.SHARD_IDS ? { shards: config.SHARD_IDS } : {}),
 		...(config.SHARD_COUNT ? { shardCount: config.SHARD_COUNT } : {}),
 		...opts.clientOptions,
-	});
+	}, logger);
 	const scheduler = new Scheduler({
-		store,
+		ledger: store.ledger,
+		subscriptions: store.subscriptions,
 		archive,
 		rest: client.rest,
 		logger,
@@ -99,13 +100,13 @@ export async function startBot(opts: BotOptions): Promise<RunningBot> {
 		},
 		...opts.scheduler,
 	});
-	const ctx: BotContext = { archive, config, logger, now, store, scheduler };
+	const ctx: BotContext = { archive, config, logger, now, subscriptions: store.subscriptions, scheduler };
 	const dispatcher = createDispatcher(commands, buttons, ctx);
 	client.on(Events.InteractionCreate, (interaction) => void dispatcher.handle(interaction));
 	client.on(Events.Error, (err) => logger.error({ err }, 'discord client error'));
 	client.on(Events.ShardDisconnect, (event, shard) => logger.warn({ shard, code: event.code }, 'gateway disconnected'));
 	client.on(Events.ShardResume, (shard, replayed) => logger.info({ shard, replayed }, 'gateway resumed'));
-	watchGuildLifecycle(client, { store, scheduler, logger });
+	watchGuildLifecycle(client, { subscriptions: store.subscriptions, scheduler, logger });
 
 	/** Re-reads changed digest files; new or changed digests go to every open subscription. */
 	const refresh = async (): Promise<void> => {
@@ -133,7 +134,7 @@ export async function startBot(opts: BotOptions): Promise<RunningBot> {
 	}
 	await new Promise<void>((resolve) => (client.isReady() ? resolve() : client.once(Events.ClientReady, () => resolve())));
 	logger.info({ user: client.user?.tag, guilds: client.guilds.cache.size }, 'ready');
-	const fleet = scheduleFleetJobs({ store, logger, ...opts.fleet });
+	const fleet = scheduleFleetJobs({ leases: store.leases, ledger: store.ledger, logger, ...opts.fleet });
 	await scheduler.start();
 
 	let stopping: Promise<void> | undefined;

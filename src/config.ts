@@ -1,10 +1,9 @@
 import { z } from 'zod';
 import { isValidTimeZone } from './time/zones.ts';
+import { DEFAULT_STORE_URL } from './store/store.ts';
 
 const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
 
-/** A SQLite file next to the bot: the state of a single-process install. */
-export const DEFAULT_STORE_URL = 'sqlite://./var/paperboy.sqlite';
 
 
 /** Every setting Paperboy reads from the environment. Types come from here. */

@@ -71,7 +71,7 @@ describe('subscription commands end to end', () => {
 		const res = await run('subscribe', [], { permissions: '0' });
 		expect(res['flags']).toBe(64);
 		expect(res['content']).toContain('Manage Channels');
-		expect(await h.store.listSubscriptions(guild.id)).toHaveLength(0);
+		expect(await h.store.subscriptions.list(guild.id)).toHaveLength(0);
 	});
 
 	it('rejects an invalid time and an unknown time zone, ephemerally', async () => {
@@ -80,7 +80,7 @@ describe('subscription commands end to end', () => {
 		expect(badTime['content']).toContain('HH:MM');
 		const badZone = await run('subscribe', [{ name: 'timezone', type: STRING, value: 'Mars/Olympus' }]);
 		expect(badZone['content']).toContain('Mars/Olympus');
-		expect(await h.store.listSubscriptions(guild.id)).toHaveLength(0);
+		expect(await h.store.subscriptions.list(guild.id)).toHaveLength(0);
 	});
 
 	it('says exactly which permission is missing before saving', async () => {
@@ -98,7 +98,7 @@ describe('subscription commands end to end', () => {
 			{ name: 'thread', type: BOOLEAN, value: true },
 		]);
 		expect(res2['content']).toContain('Create Public Threads');
-		expect(await h.store.listSubscriptions(guild.id)).toHaveLength(0);
+		expect(await h.store.subscriptions.list(guild.id)).toHaveLength(0);
 	});
 
 	it('subscribes with defaults, then updates the settings in place', async () => {
@@ -106,7 +106,7 @@ describe('subscription commands end to end', () => {
 		const res = await run('subscribe', [], { locale: 'ko' });
 		expect(res['flags']).toBe(64);
 		expect(res['content']).toContain('구독 완료');
-		const saved = await h.store.getSubscription(guild.id, ch);
+		const saved = await h.store.subscriptions.get(guild.id, ch);
 		expect(saved).toMatchObject({ time: '09:00', timezone: 'Asia/Seoul', thread: false, paused: null });
 		const roleId = h.emu.addRole(guild.id, { name: 'papers', mentionable: true });
 		await h.emu.waitFor(() => h.bot.client.guilds.cache.get(guild.id)?.roles.cache.has(roleId));
@@ -119,7 +119,7 @@ describe('subscription commands end to end', () => {
 			{ name: 'mention', type: ROLE, value: roleId },
 		]);
 		expect(upd['content']).toContain('Updated');
-		const updated = await h.store.getSubscription(guild.id, ch);
+		const updated = await h.store.subscriptions.get(guild.id, ch);
 		expect(updated).toMatchObject({ time: '07:30', timezone: 'Europe/Berlin', minVotes: 5, top: 10, mentionRoleId: roleId });
 		expect(updated?.createdAt).toBe(saved?.createdAt);
 		expect(updated?.startAfterDate).toBe(saved?.startAfterDate);
@@ -130,27 +130,27 @@ describe('subscription commands end to end', () => {
 		expect(foreign['content']).toContain('not in this server');
 		const res = await run('subscribe', [{ name: 'mention', type: ROLE, value: guild.id }]);
 		expect(res['content']).toContain('@everyone');
-		expect((await h.store.getSubscription(guild.id, guild.channels[0]!))?.mentionRoleId).toBe(paperRole);
+		expect((await h.store.subscriptions.get(guild.id, guild.channels[0]!))?.mentionRoleId).toBe(paperRole);
 	});
 
 	it('will not ping a non-mentionable role for someone who could not ping it', async () => {
 		// The bot's own role is not mentionable; a member with Manage Channels alone cannot ping it.
 		const refused = await run('subscribe', [{ name: 'mention', type: ROLE, value: guild.botRoleId }]);
 		expect(refused['content']).toContain('not mentionable');
-		expect((await h.store.getSubscription(guild.id, guild.channels[0]!))?.mentionRoleId).toBe(paperRole);
+		expect((await h.store.subscriptions.get(guild.id, guild.channels[0]!))?.mentionRoleId).toBe(paperRole);
 		const mentionEveryone = String((1n << 4n) | (1n << 17n));
 		const allowed = await run('subscribe', [{ name: 'mention', type: ROLE, value: guild.botRoleId }], { permissions: mentionEveryone });
 		expect(allowed['content']).toContain('Updated');
-		expect((await h.store.getSubscription(guild.id, guild.channels[0]!))?.mentionRoleId).toBe(guild.botRoleId);
+		expect((await h.store.subscriptions.get(guild.id, guild.channels[0]!))?.mentionRoleId).toBe(guild.botRoleId);
 		await run('subscribe', [{ name: 'mention', type: ROLE, value: paperRole }]);
 	});
 
 	it('subscribing again changes only the options given, and 0 turns a filter off', async () => {
 		await run('subscribe', [{ name: 'top', type: INTEGER, value: 0 }]);
-		const sub = await h.store.getSubscription(guild.id, guild.channels[0]!);
+		const sub = await h.store.subscriptions.get(guild.id, guild.channels[0]!);
 		expect(sub).toMatchObject({ time: '07:30', timezone: 'Europe/Berlin', minVotes: 5, top: null, mentionRoleId: paperRole });
 		await run('subscribe', [{ name: 'top', type: INTEGER, value: 10 }]);
-		expect((await h.store.getSubscription(guild.id, guild.channels[0]!))?.top).toBe(10);
+		expect((await h.store.subscriptions.get(guild.id, guild.channels[0]!))?.top).toBe(10);
 	});
 
 	it('autocompletes time zones', async () => {
@@ -180,14 +180,14 @@ describe('subscription commands end to end', () => {
 	it('a guild cannot unsubscribe another guild’s channel', async () => {
 		const res = await run('unsubscribe', [{ name: 'channel', type: CHANNEL, value: other.channels[0]! }]);
 		expect(res['content']).toContain('not subscribed');
-		expect(await h.store.getSubscription(other.id, other.channels[0]!)).not.toBeNull();
+		expect(await h.store.subscriptions.get(other.id, other.channels[0]!)).not.toBeNull();
 	});
 
 	it('/unsubscribe removes the subscription and its schedule', async () => {
 		const ch = guild.channels[0]!;
 		const res = await run('unsubscribe');
 		expect(res['content']).toContain('Unsubscribed');
-		expect(await h.store.getSubscription(guild.id, ch)).toBeNull();
+		expect(await h.store.subscriptions.get(guild.id, ch)).toBeNull();
 		expect(h.bot.ctx.scheduler.nextRun({ guildId: guild.id, channelId: ch })).toBeNull();
 		const again = await run('unsubscribe');
 		expect(again['content']).toContain('not subscribed');
@@ -200,11 +200,11 @@ describe('subscription commands end to end', () => {
 	});
 
 	it('defers a slow admin command ephemerally, then edits in the answer', async () => {
-		const store = h.bot.ctx.store;
-		const list = store.listSubscriptions.bind(store);
+		const subscriptions = h.bot.ctx.subscriptions;
+		const list = subscriptions.list.bind(subscriptions);
 		let release = () => {};
 		const gate = new Promise<void>((r) => (release = r));
-		store.listSubscriptions = async (guildId) => {
+		subscriptions.list = async (guildId) => {
 			await gate; // held until the deferral has been seen, so the answer can only come as an edit
 			return list(guildId);
 		};
@@ -219,7 +219,7 @@ describe('subscription commands end to end', () => {
 			expect(JSON.stringify(edit)).toContain(`<#${guild.channels[0]}>`);
 		} finally {
 			release();
-			store.listSubscriptions = list;
+			subscriptions.list = list;
 		}
 	});
 });

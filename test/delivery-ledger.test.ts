@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { storeKeys } from '../src/store/schema.ts';
+import { storeRecords } from './helpers/store-records.ts';
 import { startHarness, type Harness } from './helpers/bot.ts';
 import { papersFor, writeDigest } from './helpers/digests.ts';
 import { subscribe } from './helpers/subscriptions.ts';
@@ -20,14 +21,14 @@ describe('delivery and the ledger', () => {
 		await subscribe(h.store, g.id, healthy);
 		// As a torn write would leave the record of a digest that was already posted.
 		const key = storeKeys.ledger(corrupt, today);
-		await h.store.raw.set(key, '{"value": {"channelId": "');
+		await storeRecords(h.store).set(key, '{"value": {"channelId": "');
 		await writeDigest(`${h.dir}/digests`, today, papersFor(today, 3));
 		await h.bot.refresh();
 		await h.bot.ctx.scheduler.idle();
 
 		expect(h.emu.messages(corrupt)).toHaveLength(0);
 		expect(h.emu.messages(healthy).length).toBeGreaterThan(0);
-		expect(await h.store.raw.get(key)).toBe('{"value": {"channelId": "');
+		expect(await storeRecords(h.store).get(key)).toBe('{"value": {"channelId": "');
 		const warning = h.logs.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l['level'] === 'warn' && l['date'] === today && l['channel'] === corrupt);
 		expect(String(warning?.['msg'])).toMatch(/ledger/);
 	});

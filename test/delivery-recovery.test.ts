@@ -15,10 +15,10 @@ const today = () => new Date().toISOString().slice(0, 10);
  * as pending, but the ledger never heard of it.
  */
 async function crashAfterFirstSend(h: Harness, guildId: string, channelId: string, date: string, sentAt: Date): Promise<string[]> {
-	const sub = (await h.store.getSubscription(guildId, channelId))!;
+	const sub = (await h.store.subscriptions.get(guildId, channelId))!;
 	const [first] = planDigest({ sub, date, papers: h.bot.ctx.archive.digest(date)!.papers, delivered: new Set(), locale: 'en-US' });
 	await h.bot.client.rest.post(Routes.channelMessages(channelId), { body: first!.body });
-	await h.store.setSetting(`pending:${channelId}:${date}`, { nonce: first!.nonce, paperIds: first!.paperIds, at: sentAt.toISOString() });
+	await h.store.ledger.setPending(channelId, date, { nonce: first!.nonce, paperIds: first!.paperIds, at: sentAt.toISOString() });
 	return first!.paperIds;
 }
 
@@ -81,7 +81,7 @@ describe('delivery recovers without posting twice or skipping', () => {
 		await writeDigest(`${h!.dir}/digests`, date, papersFor(date, 12));
 		await h!.bot.refresh();
 		await h!.bot.ctx.scheduler.idle();
-		const sub = await h!.store.getSubscription(g.id, ch);
+		const sub = await h!.store.subscriptions.get(g.id, ch);
 		expect(sub?.paused).toBeNull();
 		expect(sub?.lastDeliveredDate).toBe(date);
 		expect(receivedIds(h!.emu, ch).length).toBeGreaterThan(0);
@@ -121,7 +121,7 @@ describe('delivery recovers without posting twice or skipping', () => {
 		await h.bot.refresh();
 		await h.bot.ctx.scheduler.idle();
 		expect(receivedIds(h.emu, kept)).toHaveLength(2);
-		expect(await h.store.getSubscription(g.id, gone)).toBeNull();
+		expect(await h.store.subscriptions.get(g.id, gone)).toBeNull();
 		expect(h.logs.some((l) => l.includes('channel no longer exists; subscription removed'))).toBe(true);
 	});
 

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { answerOf, startHarness, type Harness } from './helpers/bot.ts';
 import { papersFor, writeDigest } from './helpers/digests.ts';
 import { receivedIds, until } from './helpers/received.ts';
+import { storeRecords } from './helpers/store-records.ts';
 import { subscribe } from './helpers/subscriptions.ts';
 
 
@@ -49,7 +50,7 @@ describe('daily delivery end to end', () => {
 		await h.bot.ctx.scheduler.onDigestsChanged();
 		await h.bot.ctx.scheduler.idle();
 		expect(receivedIds(h.emu, a, b, c)).toHaveLength(36);
-		expect((await h.store.getSubscription(g2.id, c))?.lastDeliveredDate).toBe('2026-03-10');
+		expect((await h.store.subscriptions.get(g2.id, c))?.lastDeliveredDate).toBe('2026-03-10');
 	});
 
 	it('node-cron wakes a subscription at its time, with nothing else to trigger it', async () => {
@@ -134,7 +135,7 @@ describe('daily delivery end to end', () => {
 		const inChannel = h.emu.messages(ch);
 		expect(inChannel).toHaveLength(1);
 		expect(inChannel[0]?.body['content']).toContain('<@&223456789012345678>');
-		const threadId = await h.store.getThread(ch, today);
+		const threadId = await h.store.ledger.getThread(ch, today);
 		expect(threadId).toBe(inChannel[0]?.id);
 		expect(receivedIds(h.emu, threadId!)).toEqual(papersFor(today, 14).map((p) => p.id));
 	});
@@ -204,7 +205,7 @@ describe('daily delivery end to end', () => {
 		await h.bot.refresh();
 		await h.bot.ctx.scheduler.idle();
 		expect(receivedIds(h.emu, fine)).toHaveLength(4);
-		const paused = await h.store.getSubscription(g.id, denied);
+		const paused = await h.store.subscriptions.get(g.id, denied);
 		expect(paused?.paused?.code).toBe(50013);
 		expect(paused?.paused?.reason).toMatch(/Missing Permissions: the bot needs Send Messages/);
 		const attempts = h.emu.requests.filter((r) => r.path.includes(`/channels/${denied}/messages`)).length;
@@ -232,7 +233,7 @@ describe('daily delivery end to end', () => {
 		const ok = h.emu.interact({ guildId: g.id, channelId: denied, type: 2, permissions: admin, data: { name: 'resume', type: 1, options: [] } });
 		await ok.response();
 		await until(() => receivedIds(h!.emu, denied).length === 4);
-		expect((await h.store.getSubscription(g.id, denied))?.paused).toBeNull();
+		expect((await h.store.subscriptions.get(g.id, denied))?.paused).toBeNull();
 	});
 
 	it('pauses at once on 404 Unknown Channel and 403 Missing Access from Discord, and removes subscriptions of a deleted channel or a guild the bot left', async () => {
@@ -257,13 +258,13 @@ describe('daily delivery end to end', () => {
 		await writeDigest(`${h.dir}/digests`, today, papersFor(today, 2));
 		await h.bot.refresh();
 		await h.bot.ctx.scheduler.idle();
-		expect((await h.store.getSubscription(g.id, gone))?.paused?.code).toBe(10003);
-		expect((await h.store.getSubscription(g.id, hidden))?.paused?.code).toBe(50001);
+		expect((await h.store.subscriptions.get(g.id, gone))?.paused?.code).toBe(10003);
+		expect((await h.store.subscriptions.get(g.id, hidden))?.paused?.code).toBe(50001);
 		for (const ch of [gone, hidden]) expect(h.emu.requests.filter((r) => r.path === `/channels/${ch}/messages`)).toHaveLength(1);
 
 		h.emu.deleteChannel(deleted);
 		h.emu.removeGuild(g2.id);
-		await until(async () => (await h!.store.getSubscription(g.id, deleted)) === null && (await h!.store.listSubscriptions(g2.id)).length === 0);
+		await until(async () => (await h!.store.subscriptions.get(g.id, deleted)) === null && (await h!.store.subscriptions.list(g2.id)).length === 0);
 	});
 
 	it('after an outage delivers missed digests oldest first within CATCH_UP_DAYS and logs the older ones as skipped', async () => {
@@ -301,7 +302,7 @@ describe('daily delivery end to end', () => {
 		const admin = String(1n << 4n);
 		await answerOf(h.emu.interact({ guildId: g.id, channelId: ch, type: 2, permissions: admin, data: { name: 'subscribe', type: 1, options: [{ name: 'time', type: 3, value: '00:00' }] } }));
 		await h.bot.ctx.scheduler.idle();
-		expect((await h.store.getSubscription(g.id, ch))?.startAfterDate).toBe(today);
+		expect((await h.store.subscriptions.get(g.id, ch))?.startAfterDate).toBe(today);
 		expect(h.emu.messages(ch)).toHaveLength(0);
 	});
 
@@ -312,7 +313,7 @@ describe('daily delivery end to end', () => {
 		const today = new Date().toISOString().slice(0, 10);
 		await subscribe(h.store, g.id, bad);
 		await subscribe(h.store, g.id, good);
-		await h.store.raw.set(`sub:${g.id}:${bad}`, '{"guildId": "not json');
+		await storeRecords(h.store).set(`sub:${g.id}:${bad}`, '{"guildId": "not json');
 		await writeDigest(`${h.dir}/digests`, today, papersFor(today, 2));
 		await h.bot.refresh();
 		await h.bot.ctx.scheduler.idle();

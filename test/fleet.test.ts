@@ -5,12 +5,12 @@ import cron from 'node-cron';
 import { afterAll, describe, expect, it } from 'vitest';
 import { scheduleFleetJobs, storeRunCoordinator } from '../src/delivery/fleet.ts';
 import { silentLogger } from '../src/log.ts';
-import { openStore, type Store } from '../src/store/store.ts';
+import { openStore, type Leases, type Store } from '../src/store/store.ts';
 import { cleanupRedisNamespace, REDIS_URL, redisAvailable, uniqueRedisNamespace } from './helpers/redis.ts';
 import { until } from './helpers/received.ts';
 
 /** A store whose lease attempts are recorded: which fire key each instance tried, and whether it won. */
-function recordingLeases(store: Store, who: string, leases: Array<{ who: string; key: string; won: boolean }>): Store {
+function recordingLeases(store: Leases, who: string, leases: Array<{ who: string; key: string; won: boolean }>): Leases {
 	return new Proxy(store, {
 		get(target, prop) {
 			if (prop === 'tryLock')
@@ -72,8 +72,8 @@ function coordinatorContract(makePair: () => Promise<Pair>) {
 
 	it('elects exactly one of two coordinators for the same fire, and each fire anew', async () => {
 		const { a, b } = await pair();
-		const ca = storeRunCoordinator(a);
-		const cb = storeRunCoordinator(b);
+		const ca = storeRunCoordinator(a.leases);
+		const cb = storeRunCoordinator(b.leases);
 		const first = await Promise.all([ca.shouldRun('job:2026-03-10T04:17:00.000Z', 1000), cb.shouldRun('job:2026-03-10T04:17:00.000Z', 1000)]);
 		expect(first.filter(Boolean)).toHaveLength(1);
 		// The winner's completion does not free the fire for a peer that fires late.
@@ -95,7 +95,7 @@ function coordinatorContract(makePair: () => Promise<Pair>) {
 			cron.schedule('* * * * * *', (ctx) => void runs.push({ who, slot: ctx.date.toISOString() }), {
 				name: 'fleet-test',
 				distributed: true,
-				runCoordinator: storeRunCoordinator(store),
+				runCoordinator: storeRunCoordinator(store.leases),
 			}),
 		);
 		// A condition, not a fixed sleep: a loaded machine may take longer than three seconds for three fires.
@@ -114,8 +114,8 @@ function coordinatorContract(makePair: () => Promise<Pair>) {
 		const swept: string[] = [];
 		const leases: Array<{ who: string; key: string; won: boolean }> = [];
 		const jobs = [
-			scheduleFleetJobs({ store: recordingLeases(a, 'a', leases), logger: silentLogger, sweepPattern: '* * * * * *', onSweep: () => swept.push('a') }),
-			scheduleFleetJobs({ store: recordingLeases(b, 'b', leases), logger: silentLogger, sweepPattern: '* * * * * *', onSweep: () => swept.push('b') }),
+			scheduleFleetJobs({ leases: recordingLeases(a.leases, 'a', leases), ledger: a.ledger, logger: silentLogger, sweepPattern: '* * * * * *', onSweep: () => swept.push('a') }),
+			scheduleFleetJobs({ leases: recordingLeases(b.leases, 'b', leases), ledger: b.ledger, logger: silentLogger, sweepPattern: '* * * * * *', onSweep: () => swept.push('b') }),
 		];
 		try {
 			await until(() => swept.length >= 2 && new Set(leases.map((l) => l.who)).size === 2, 20_000, 'two sweeps, with both processes competing');

@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { describeRedisUrl, sqlitePath } from '../src/store/backend.ts';
 import { DEFAULT_LEDGER_TTL_MS, ledgerTtlMsFor, openStore, StoreConnectError } from '../src/store/store.ts';
+import { storeRecords } from './helpers/store-records.ts';
 
 describe('openStore', () => {
 	it('rejects an unreachable Redis with a clear error instead of retrying forever', async () => {
@@ -33,8 +34,8 @@ describe('openStore', () => {
 
 	it('opens an in-memory SQLite store', async () => {
 		const store = await openStore('sqlite://:memory:');
-		expect(store.kind).toBe('sqlite');
-		expect(await store.listAllSubscriptions()).toEqual([]);
+		expect(storeRecords(store).kind).toBe('sqlite');
+		expect(await store.subscriptions.listAll()).toEqual([]);
 		await store.close();
 		await store.close(); // idempotent
 	});
@@ -45,10 +46,10 @@ describe('openStore', () => {
 		expect(ledgerTtlMsFor(365)).toBeGreaterThan(365 * DAY);
 		const store = await openStore('sqlite://:memory:', { ledgerTtlMs: ledgerTtlMsFor(365) });
 		try {
-			await store.recordDelivered('11', '2024-12-09', 'm0', { messageId: '501', paperIds: [] });
+			await store.ledger.recordDelivered('11', '2024-12-09', 'm0', { messageId: '501', paperIds: [] });
 			vi.useFakeTimers({ toFake: ['Date'] });
 			vi.setSystemTime(Date.now() + 366 * DAY); // the digest is still inside a 365-day catch-up window
-			expect(await store.deliveredKeys('11', '2024-12-09')).toEqual(new Set(['m0']));
+			expect([...(await store.ledger.sent('11', '2024-12-09')).keys()]).toEqual(['m0']);
 		} finally {
 			vi.useRealTimers();
 			await store.close();

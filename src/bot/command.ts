@@ -9,7 +9,7 @@ import type { Config } from '../config.ts';
 import type { Logger } from '../log.ts';
 import type { Locale } from '../i18n.ts';
 import type { Scheduler } from '../delivery/scheduler.ts';
-import type { Store } from '../store/store.ts';
+import type { Subscriptions } from '../store/store.ts';
 
 /**
  * What a handler may use. Wired once in the runtime and passed down as a plain object;
@@ -20,7 +20,7 @@ export interface BotContext {
 	config: Config;
 	logger: Logger;
 	now: () => Date;
-	store: Store;
+	subscriptions: Subscriptions;
 	scheduler: Scheduler;
 }
 

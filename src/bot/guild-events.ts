@@ -3,21 +3,21 @@ import type { Scheduler } from '../delivery/scheduler.ts';
 import { localeOf, t } from '../i18n.ts';
 import type { Logger } from '../log.ts';
 import type { Subscription } from '../store/schema.ts';
-import type { Store } from '../store/store.ts';
+import type { Subscriptions } from '../store/store.ts';
 
 interface LifecycleDeps {
-	store: Store;
+	subscriptions: Subscriptions;
 	scheduler: Scheduler;
 	logger: Logger;
 }
 
 /** A deleted channel or a guild the bot left takes its subscriptions with it. */
-export function watchGuildLifecycle(client: Client, { store, scheduler, logger }: LifecycleDeps): void {
+export function watchGuildLifecycle(client: Client, { subscriptions, scheduler, logger }: LifecycleDeps): void {
 client.on(Events.ChannelDelete, (channel) => {
 	if (channel.isDMBased()) return;
 	scheduler.remove(channel.guildId, channel.id);
-	store
-		.deleteSubscription(channel.guildId, channel.id)
+	subscriptions
+		.delete(channel.guildId, channel.id)
 		.then((had) => had && logger.info({ guild: channel.guildId, channel: channel.id }, 'channel deleted; subscription removed'))
 		.catch((err: unknown) => logger.error({ err }, 'could not remove subscription of deleted channel'));
 });
@@ -25,7 +25,7 @@ client.on(Events.GuildDelete, (guild) => {
 	// discord.js emits GuildUnavailable for an outage; GuildDelete means the bot left or was removed,
 	// even when the guild had been unavailable before.
 	scheduler.removeGuild(guild.id);
-	store
+	subscriptions
 		.deleteGuild(guild.id)
 		.then((n) => n && logger.info({ guild: guild.id, removed: n }, 'left guild; subscriptions removed'))
 		.catch((err: unknown) => logger.error({ err }, 'could not remove subscriptions of a guild we left'));

@@ -4,16 +4,16 @@ import type { ArchivedPaper } from '../digest/schema.ts';
 import type { Locale } from '../i18n.ts';
 import type { Logger } from '../log.ts';
 import { digestMessages, type MessageBody } from '../render/embed.ts';
-import { CorruptRecordError, type Store } from '../store/store.ts';
+import { CorruptRecordError, type Ledger, type Subscriptions } from '../store/store.ts';
 import { arxivUrl } from '../digest/arxiv.ts';
-import { z } from 'zod';
 import type { LedgerEntry, Subscription } from '../store/schema.ts';
 import { isOpen, localTime } from '../time/clock.ts';
 import { classifyFailure, type Failure } from './failures.ts';
 import { candidateDates, messageNonce, planDigest, selectPapers, type PendingSend, type PlannedMessage } from './plan.ts';
 
 export interface DeliveryDeps {
-	store: Store;
+	ledger: Ledger;
+	subscriptions: Subscriptions;
 	archive: Archive;
 	rest: REST;
 	logger: Logger;
@@ -46,9 +46,6 @@ const THREAD_ALREADY_CREATED = 160004;
 export const NONCE_TRUST_MS = 2 * 60_000;
 /** How far back a lost send is looked for; a run posts far fewer messages than this per channel. */
 const RECENT_MESSAGES = 50;
-
-const PendingRecord = z.object({ nonce: z.string(), paperIds: z.array(z.string()), at: z.iso.datetime({ offset: true }) });
-const pendingKey = (channelId: string, date: string) => `pending:${channelId}:${date}`;
 
 class SendFailed extends Error {
 	constructor(readonly failure: Failure) {
@@ -87,7 +84,7 @@ export async function deliverSubscription(sub: Subscription, deps: DeliveryDeps)
 			if (!digest) continue;
 			let ledger: Map<string, LedgerEntry>;
 			try {
-				ledger = await deps.store.getLedger(sub.channelId, date);
+				ledger = await deps.ledger.sent(sub.channelId, date);
 			} catch (err) {
 				if (!(err instanceof CorruptRecordError)) throw err;
 				// A ledger record exists only where something was posted: sending the digest again would duplicate it.
@@ -113,7 +110,7 @@ export async function deliverSubscription(sub: Subscription, deps: DeliveryDeps)
 				if (deps.shouldStop?.()) throw new Stopped();
 				const found = i === 0 && pending && message.nonce === pending.nonce ? await findLostSend(pending, target, deps, log) : null;
 				const posted = found ?? (await send(sub, date, target, message, deps, log));
-				if (posted) await deps.store.recordDelivered(sub.channelId, date, message.nonce, { messageId: posted.id, paperIds: message.paperIds });
+				if (posted) await deps.ledger.recordDelivered(sub.channelId, date, message.nonce, { messageId: posted.id, paperIds: message.paperIds });
 				if (!found) sent += 1;
 			}
 			delivered.push(date);
@@ -128,7 +125,7 @@ export async function deliverSubscription(sub: Subscription, deps: DeliveryDeps)
 		if (!(err instanceof SendFailed)) throw err;
 		await markComplete(sub, complete, deps);
 		if (err.failure.action === 'pause') {
-			await deps.store.patchSubscription(sub.guildId, sub.channelId, {
+			await deps.subscriptions.patch(sub.guildId, sub.channelId, {
 				paused: { reason: err.failure.reason, code: err.failure.code, at: now.toISOString() },
 			});
 			log.warn({ code: err.failure.code, status: err.failure.status, reason: err.failure.reason }, 'subscription paused');
@@ -152,7 +149,7 @@ export async function deliverSubscription(sub: Subscription, deps: DeliveryDeps)
 
 /** The unconfirmed send of a digest, if its nonce is not in the ledger yet. */
 async function readPending(sub: Subscription, date: string, ledger: Map<string, LedgerEntry>, deps: DeliveryDeps): Promise<(PendingSend & { at: string }) | null> {
-	const pending = await deps.store.getSetting(pendingKey(sub.channelId, date), PendingRecord);
+	const pending = await deps.ledger.pending(sub.channelId, date);
 	return pending && !ledger.has(pending.nonce) ? pending : null;
 }
 
@@ -169,7 +166,7 @@ async function send(
 	deps: DeliveryDeps,
 	log: Logger,
 ): Promise<APIMessage | { id: string }> {
-	await deps.store.setSetting(pendingKey(sub.channelId, date), { nonce: message.nonce, paperIds: message.paperIds, at: deps.now().toISOString() });
+	await deps.ledger.setPending(sub.channelId, date, { nonce: message.nonce, paperIds: message.paperIds, at: deps.now().toISOString() });
 	let posted: APIMessage;
 	try {
 		posted = (await deps.rest.post(Routes.channelMessages(target), { body: message.body })) as APIMessage;
@@ -206,7 +203,7 @@ async function findLostSend(pending: PendingSend & { at: string }, target: strin
 async function markComplete(sub: Subscription, complete: string[], deps: DeliveryDeps): Promise<void> {
 	const last = complete.sort().at(-1);
 	if (!last || (sub.lastDeliveredDate !== null && sub.lastDeliveredDate >= last)) return;
-	await deps.store.patchSubscription(sub.guildId, sub.channelId, { lastDeliveredDate: last });
+	await deps.subscriptions.patch(sub.guildId, sub.channelId, { lastDeliveredDate: last });
 }
 
 async function post(rest: REST, channelId: string, body: MessageBody): Promise<APIMessage> {
@@ -229,10 +226,10 @@ async function ensureThread(
 	locale: Locale,
 	deps: DeliveryDeps,
 ): Promise<string> {
-	const known = await deps.store.getThread(sub.channelId, date);
+	const known = await deps.ledger.getThread(sub.channelId, date);
 	if (known) return known;
 	const headerKey = messageNonce(sub.channelId, date, [], 'header');
-	const ledger = await deps.store.getLedger(sub.channelId, date);
+	const ledger = await deps.ledger.sent(sub.channelId, date);
 	let headerId = ledger.get(headerKey)?.messageId;
 	if (!headerId) {
 		// The renderer's own header line (and mention), without the embeds that go in the thread.
@@ -245,17 +242,17 @@ async function ensureThread(
 			enforce_nonce: true,
 		};
 		headerId = (await post(deps.rest, sub.channelId, body)).id;
-		await deps.store.recordDelivered(sub.channelId, date, headerKey, { messageId: headerId, paperIds: [] });
+		await deps.ledger.recordDelivered(sub.channelId, date, headerKey, { messageId: headerId, paperIds: [] });
 	}
 	try {
 		const thread = (await deps.rest.post(Routes.threads(sub.channelId, headerId), {
 			body: { name: `Daily Papers ${date}`, auto_archive_duration: THREAD_ARCHIVE_MINUTES, type: ChannelType.PublicThread },
 		})) as APIChannel;
-		await deps.store.setThread(sub.channelId, date, thread.id);
+		await deps.ledger.setThread(sub.channelId, date, thread.id);
 		return thread.id;
 	} catch (err) {
 		if (err instanceof DiscordAPIError && err.code === THREAD_ALREADY_CREATED) {
-			await deps.store.setThread(sub.channelId, date, headerId);
+			await deps.ledger.setThread(sub.channelId, date, headerId);
 			return headerId;
 		}
 		throw new SendFailed(classifyFailure(err));

@@ -1,6 +1,6 @@
 import cron, { type RunCoordinator, type ScheduledTask } from 'node-cron';
 import type { Logger } from '../log.ts';
-import type { Store } from '../store/store.ts';
+import type { Leases, Ledger } from '../store/store.ts';
 
 /** Prefix of the store leases that elect one process per cron fire. */
 export const FLEET_LOCK_PREFIX = 'cron:';
@@ -16,10 +16,10 @@ export const FLEET_LEASE_MS = 10 * 60_000;
  * The lease is left to expire rather than released on completion: a peer whose timer fires a
  * moment later would otherwise find it free and run the same fire again.
  */
-export function storeRunCoordinator(store: Pick<Store, 'tryLock'>, logger?: Logger): RunCoordinator {
+export function storeRunCoordinator(leases: Pick<Leases, 'tryLock'>, logger?: Logger): RunCoordinator {
 	return {
 		async shouldRun(key, ttlMs) {
-			const elected = await store.tryLock(`${FLEET_LOCK_PREFIX}${key}`, Math.max(ttlMs, FLEET_LEASE_MS));
+			const elected = await leases.tryLock(`${FLEET_LOCK_PREFIX}${key}`, Math.max(ttlMs, FLEET_LEASE_MS));
 			logger?.debug({ key, elected }, elected ? 'fleet job elected here' : 'fleet job runs elsewhere');
 			return elected;
 		},
@@ -27,7 +27,9 @@ export function storeRunCoordinator(store: Pick<Store, 'tryLock'>, logger?: Logg
 }
 
 export interface FleetJobsOptions {
-	store: Store;
+	leases: Pick<Leases, 'tryLock'>;
+	/** Swept once a day for records past their ttl. */
+	ledger: Pick<Ledger, 'sweepExpired'>;
 	logger: Logger;
 	/** Tests fire every second; production once a day. */
 	sweepPattern?: string;
@@ -43,12 +45,12 @@ export interface FleetJobs {
 /** Jobs that must run once for the whole fleet, whichever process wins each fire. */
 export function scheduleFleetJobs(opts: FleetJobsOptions): FleetJobs {
 	const log = opts.logger.child({ part: 'fleet' });
-	const coordinator = storeRunCoordinator(opts.store, log);
+	const coordinator = storeRunCoordinator(opts.leases, log);
 	const sweep = cron.schedule(
 		opts.sweepPattern ?? SWEEP_CRON,
 		async () => {
 			try {
-				const removed = await opts.store.sweepExpired();
+				const removed = await opts.ledger.sweepExpired();
 				log.info({ removed }, 'expired ledger records swept');
 				opts.onSweep?.(removed);
 			} catch (err) {

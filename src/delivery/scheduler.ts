@@ -65,7 +65,7 @@ export class Scheduler {
 	 * down in the background (`idle()` waits for it), so start-up and shutdown never wait on it.
 	 */
 	async start(): Promise<void> {
-		const subs = await this.opts.store.listAllSubscriptions(this.opts.guildIds());
+		const subs = await this.opts.subscriptions.listAll(this.opts.guildIds());
 		for (const sub of subs) this.schedule(sub);
 		this.log.info({ subscriptions: subs.length }, 'scheduler started; catching up');
 		// A safety net under the cron fires: a wake-up lost to a stalled event loop or to a
@@ -79,7 +79,7 @@ export class Scheduler {
 	async sweep(): Promise<void> {
 		const latest = this.opts.archive.latestDate();
 		if (!latest || this.stopped) return;
-		const subs = await this.opts.store.listAllSubscriptions(this.opts.guildIds());
+		const subs = await this.opts.subscriptions.listAll(this.opts.guildIds());
 		await this.runMany(subs.filter((s) => !s.paused && (s.lastDeliveredDate === null || s.lastDeliveredDate < latest)));
 	}
 
@@ -105,7 +105,7 @@ export class Scheduler {
 
 	/** New or changed digests: every open subscription gets them now, the rest at their time. */
 	async onDigestsChanged(): Promise<void> {
-		const subs = await this.opts.store.listAllSubscriptions(this.opts.guildIds());
+		const subs = await this.opts.subscriptions.listAll(this.opts.guildIds());
 		await this.runMany(subs);
 	}
 
@@ -191,7 +191,7 @@ export class Scheduler {
 		const k = `${guildId}:${channelId}`;
 		try {
 			// Always the stored record: a command may have changed or paused it since scheduling.
-			const sub = await this.opts.store.getSubscription(guildId, channelId);
+			const sub = await this.opts.subscriptions.get(guildId, channelId);
 			if (!sub) {
 				this.remove(guildId, channelId);
 				return null;
@@ -201,7 +201,7 @@ export class Scheduler {
 			else this.clearRetry(k);
 			if (outcome.kind === 'paused' && outcome.failure.code === UNKNOWN_CHANNEL && this.opts.channelGone?.(sub)) {
 				// Deleted while the bot was away (no CHANNEL_DELETE reached it): same as a deletion seen live.
-				await this.opts.store.deleteSubscription(guildId, channelId);
+				await this.opts.subscriptions.delete(guildId, channelId);
 				this.remove(guildId, channelId);
 				this.log.info({ guild: guildId, channel: channelId }, 'channel no longer exists; subscription removed');
 			} else if (outcome.kind === 'paused') await this.opts.notifyPaused?.(sub, outcome.failure.reason);

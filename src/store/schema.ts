@@ -86,6 +86,10 @@ export const ThreadRecord = z.object({
 });
 export type ThreadRecord = z.infer<typeof ThreadRecord>;
 
+/** A send written down before it is posted, so a crash between the two can be recovered without posting twice. */
+export const PendingRecord = z.object({ nonce: z.string(), paperIds: z.array(z.string()), at: Timestamp });
+export type PendingRecord = z.infer<typeof PendingRecord>;
+
 /** Store keys, below the namespace. Exported so tests can corrupt a known record through the backend. */
 export const storeKeys = {
 	subscription: (guildId: string, channelId: string) => `sub:${guildId}:${channelId}`,
@@ -93,6 +97,7 @@ export const storeKeys = {
 	guildIndexPrefix: 'guild:',
 	ledger: (channelId: string, date: string) => `ledger:${channelId}:${date}`,
 	thread: (channelId: string, date: string) => `thread:${channelId}:${date}`,
+	pending: (channelId: string, date: string) => `pending:${channelId}:${date}`,
 	setting: (key: string) => `setting:${key}`,
 	lock: (key: string) => `lock:${key}`,
 } as const;
