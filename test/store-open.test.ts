@@ -32,6 +32,25 @@ describe('openStore', () => {
 		await expect(openStore('sqlite://:memory:', { namespace: 'a:b' })).rejects.toThrow(/namespace/);
 	});
 
+	it('opens one new SQLite file from several processes at once (a fleet starting together)', async () => {
+		const { mkdtemp, rm } = await import('node:fs/promises');
+		const { tmpdir } = await import('node:os');
+		const { join } = await import('node:path');
+		const dir = await mkdtemp(join(tmpdir(), 'paperboy-open-'));
+		try {
+			// Each round is a fresh file: only its creation races. Without the wait, about one round in seventy failed.
+			for (let round = 0; round < 60; round++) {
+				const url = `sqlite://${join(dir, `s${round}.sqlite`)}`;
+				const opened = await Promise.allSettled([openStore(url), openStore(url), openStore(url), openStore(url)]);
+				const failed = opened.filter((r) => r.status === 'rejected').map((r) => String(r.reason));
+				for (const r of opened) if (r.status === 'fulfilled') await r.value.close();
+				expect(failed).toEqual([]);
+			}
+		} finally {
+			await rm(dir, { recursive: true, force: true });
+		}
+	}, 60_000);
+
 	it('opens an in-memory SQLite store', async () => {
 		const store = await openStore('sqlite://:memory:');
 		expect(storeRecords(store).kind).toBe('sqlite');

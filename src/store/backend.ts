@@ -81,6 +81,23 @@ export function sqlitePath(url: string): string {
 
 type SqlQuery = (sql: string, ...params: unknown[]) => Promise<Array<Record<string, unknown>>>;
 
+/**
+ * Switching a fresh file to WAL needs it to itself for a moment, and SQLite answers SQLITE_BUSY
+ * at once rather than waiting out busy_timeout when another process is creating the same file:
+ * several processes (or a fleet's shards) opening one new store at the same time would fail.
+ */
+async function whenNotBusy<T>(run: () => Promise<T>, deadlineMs = 5_000): Promise<T> {
+	const end = Date.now() + deadlineMs;
+	for (let attempt = 1; ; attempt++) {
+		try {
+			return await run();
+		} catch (error) {
+			if ((error as { code?: unknown }).code !== 'SQLITE_BUSY' || Date.now() > end) throw error;
+			await new Promise((r) => setTimeout(r, Math.min(100, 5 * attempt)));
+		}
+	}
+}
+
 export async function openSqlite(url: string, namespace: string, logger: Logger): Promise<Backend> {
 	const path = sqlitePath(url);
 	if (path !== ':memory:') await mkdir(dirname(resolve(path)), { recursive: true });
@@ -90,7 +107,7 @@ export async function openSqlite(url: string, namespace: string, logger: Logger)
 	try {
 		// WAL lets readers and the writer of several processes overlap; NORMAL sync is crash-safe in WAL
 		// mode and only risks the last commits on power loss, which the Discord nonce covers for deliveries.
-		await query('PRAGMA journal_mode=WAL');
+		await whenNotBusy(() => query('PRAGMA journal_mode=WAL'));
 		await query('PRAGMA synchronous=NORMAL');
 	} catch (error) {
 		throw new StoreConnectError(`cannot open SQLite store at ${path}: ${(error as Error).message}`, { cause: error });
