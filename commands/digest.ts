@@ -1,10 +1,10 @@
 import { ApplicationCommandOptionType, type RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord.js';
-import { z } from 'zod';
 import { choice, MAX_CHOICES } from '../src/bot/autocomplete.ts';
 import type { BotContext, ButtonRoute, Command } from '../src/bot/command.ts';
 import { UserError } from '../src/bot/errors.ts';
 import { pageArg, pager } from '../src/bot/paging.ts';
 import { respond, updatePage, type ReplyBody } from '../src/bot/reply.ts';
+import { IsoDate as DateArg } from '../src/digest/schema.ts';
 import { t, tCount, type Locale } from '../src/i18n.ts';
 import { digestMessages } from '../src/render/embed.ts';
 
@@ -25,8 +25,6 @@ const data = {
 		},
 	],
 } as const satisfies RESTPostAPIChatInputApplicationCommandsJSONBody;
-
-const DateArg = z.iso.date();
 
 /**
  * A page is one message as delivery would post it (≤ 10 embeds, ≤ 6000 characters), so the

@@ -4,12 +4,10 @@ import type { BotContext, ButtonRoute, Command } from '../src/bot/command.ts';
 import { UserError } from '../src/bot/errors.ts';
 import { pageArg, pager } from '../src/bot/paging.ts';
 import { respond, updatePage, type ReplyBody } from '../src/bot/reply.ts';
+import { IsoDate } from '../src/digest/schema.ts';
 import { t, type Locale } from '../src/i18n.ts';
 import { paperListEmbed } from '../src/render/list.ts';
-
-const PERIODS = ['day', 'week', 'month', 'year', 'all'] as const;
-const Period = z.enum(PERIODS);
-type Period = z.infer<typeof Period>;
+import { Period } from '../src/time/dates.ts';
 
 /** Paging goes this deep into a ranking; past it the list is noise. */
 const MAX_RANKED = 100;
@@ -51,7 +49,7 @@ const data = {
 const PageState = z.object({
 	period: Period,
 	limit: z.coerce.number().int().min(1).max(25),
-	date: z.iso.date(),
+	date: IsoDate,
 });
 
 function renderTop(ctx: BotContext, locale: Locale, state: z.infer<typeof PageState>, page: number): ReplyBody {

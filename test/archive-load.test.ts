@@ -98,6 +98,17 @@ describe('archive/load', () => {
 		expect(await loader.scan()).toMatchObject({ changed: ['2024/12/09.md'], dates: [] });
 	});
 
+	it('reports the days a file left and joined, but not a day it left empty', async () => {
+		await write('a.md', day('2024-12-09', '2412.00001'));
+		await write('b.md', `${day('2024-12-09', '2412.00002')}\n### [Paper 2412.00003](https://arxiv.org/abs/2412.00003)\n\n- text\n`);
+		const loader = new ArchiveLoader({ dir, archive: new Archive(), now: () => now });
+		await loader.scan();
+		await write('b.md', day('2024-12-10', '2412.00002'), 30_000);
+		expect(await loader.scan()).toMatchObject({ changed: ['b.md'], dates: ['2024-12-09', '2024-12-10'] });
+		await write('a.md', day('2024-12-11', '2412.00001'), 20_000);
+		expect(await loader.scan()).toMatchObject({ changed: ['a.md'], dates: ['2024-12-11'] });
+	});
+
 	it('waits for a file that is still being written', async () => {
 		await write('2024/12/09.md', day('2024-12-09', '2412.00001'), 500);
 		const archive = new Archive();

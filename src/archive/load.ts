@@ -130,13 +130,10 @@ export class ArchiveLoader {
 			}
 			const prev = this.seen.get(file);
 			const parsed = parseDigest(got.text, file);
-			const date = parsed.digest?.date;
-			const before = date === undefined ? '' : dayFingerprint(this.archive, date);
-			this.archive.setFile(file, parsed);
+			// Only days whose papers differ are news for delivery, and a day the file left empty has nothing to deliver.
+			for (const date of this.archive.setFile(file, parsed).dates) if (this.archive.hasDate(date)) dates.add(date);
 			(prev ? result.changed : result.added).push(file);
 			this.seen.set(file, { size: got.size, mtimeMs: got.mtimeMs });
-			// A day the archive did not hold is news without comparing (the common case at start-up).
-			if (date !== undefined && (before === '' || before !== dayFingerprint(this.archive, date))) dates.add(date);
 			for (const p of parsed.problems) {
 				const log = p.level === 'error' ? this.logger.warn.bind(this.logger) : this.logger.debug.bind(this.logger);
 				log({ file: p.file, line: p.line }, p.message);
@@ -205,12 +202,6 @@ export async function* inOrder<T, R>(items: readonly T[], limit: number, task: (
 		refill();
 		yield [items[i] as T, result];
 	}
-}
-
-// Rewriting a file without changing its day (a touch, a new file for a day already read) is no news for delivery.
-function dayFingerprint(archive: Archive, date: string): string {
-	const papers = archive.digest(date)?.papers;
-	return papers ? JSON.stringify(papers.map(({ dates: _dates, ...p }) => p)) : '';
 }
 
 /** Reads every digest under `dir` into a fresh Archive, for one-shot use: the search index is built by the first search. */

@@ -34,10 +34,6 @@ export class SearchIndex {
 	private titleVocab: string[] | null = null;
 	private dead = 0;
 
-	get size(): number {
-		return this.docOf.size;
-	}
-
 	set(id: string, fields: IndexedFields): void {
 		this.remove(id);
 		const doc = this.owner.length;

@@ -3,7 +3,7 @@ import type { ArchivedPaper } from '../digest/schema.ts';
 import type { Locale } from '../i18n.ts';
 import { digestMessages, type MessageBody } from '../render/embed.ts';
 import type { Subscription } from '../store/schema.ts';
-import { addDays } from '../time/clock.ts';
+import { addDays } from '../time/dates.ts';
 
 /** Discord's nonce is at most 25 characters. */
 const NONCE_LENGTH = 25;

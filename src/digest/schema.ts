@@ -35,6 +35,7 @@ export const Paper = z.object({
 export type Paper = z.infer<typeof Paper>;
 
 export const ProblemLevel = z.enum(['error', 'warning']);
+export type ProblemLevel = z.infer<typeof ProblemLevel>;
 export const Problem = z.object({
 	/** Path as the caller named the file (the CLI makes it relative to the scanned dir). */
 	file: z.string(),

@@ -1,0 +1,148 @@
+import type { ArchivedPaper } from '../digest/schema.ts';
+import type { ArchiveChange, Days } from './days.ts';
+import type { Ranking } from './ranking.ts';
+import { SearchIndex, lowerBound, topK } from './search-index.ts';
+import { isHangul, nfkcStable, normalise, words } from './tokens.ts';
+
+export const SUGGEST_LIMIT = 25;
+
+function haystack(p: ArchivedPaper): string {
+	return normalise(`${p.title}\n${p.authors.join(', ')}\n${p.summary.map((s) => `${s.label ?? ''} ${s.text}`).join('\n')}`);
+}
+
+/**
+ * Search and autocomplete over the papers' words. A changed paper is only marked: it is
+ * (re)indexed by the next query or by `indexSome`, once however many files touched it.
+ */
+export class Search {
+	private readonly index = new SearchIndex();
+	private readonly dirty = new Set<string>();
+	/** Papers whose text NFKC would change (rare: compatibility forms, decomposed jamo); search normalises those in full. */
+	private readonly unstableText = new Set<string>();
+	private sortedIds: string[] | null = null;
+
+	constructor(
+		private readonly days: Days,
+		private readonly ranking: Ranking,
+	) {}
+
+	invalidate(change: ArchiveChange): void {
+		for (const id of change.papers) {
+			this.dirty.add(id);
+			// The id list only changes when a paper comes or goes, not when one is edited.
+			if (this.sortedIds && this.listed(id) !== (this.days.paper(id) !== undefined)) this.sortedIds = null;
+		}
+	}
+
+	/** Papers whose title, authors or summary hold every word of the query; title matches first. */
+	search(query: string, opts: { limit?: number; offset?: number } = {}): { total: number; results: ArchivedPaper[] } {
+		const terms = words(query);
+		if (terms.length === 0) return { total: 0, results: [] };
+		this.flush();
+		let ids = this.index.candidates(terms);
+		const needle = terms.filter((t) => isHangul(t) && t.length > 2);
+		if (needle.length > 0) {
+			// Bigrams over-match a longer Hangul word ("모델링" vs "모링델"); confirm against the text.
+			ids = ids.filter((id) => {
+				const p = this.days.paper(id);
+				return p !== undefined && needle.every((n) => this.holds(p, n));
+			});
+		}
+		const inTitle = new Set(this.index.candidates(terms, { titleOnly: true }));
+		const { order, rankOf } = this.ranking.order();
+		// A number per match that sorts as the results do: title matches first, then by votes.
+		const scores: number[] = [];
+		for (const id of ids) {
+			const r = rankOf.get(id);
+			if (r !== undefined) scores.push(inTitle.has(id) ? r : order.length + r);
+		}
+		const offset = Math.max(0, opts.offset ?? 0);
+		const limit = Math.max(0, opts.limit ?? 10);
+		const page = topK(scores, offset + limit, (a, b) => a - b).slice(offset);
+		return { total: scores.length, results: page.map((s) => order[s % order.length] as ArchivedPaper) };
+	}
+
+	/**
+	 * Autocomplete: ids starting with the input, else titles holding its words (the last one as a
+	 * prefix). `exact` is the paper the input names outright, if any; it leads the list.
+	 */
+	suggest(text: string, exact: ArchivedPaper | undefined, limit: number): ArchivedPaper[] {
+		const out: ArchivedPaper[] = exact ? [exact] : [];
+		if (/^[\d.]+$/.test(text) || /^[a-z-]+(\.[a-z]{2})?\//i.test(text)) {
+			const ids = this.ids();
+			for (let i = lowerBound(ids, text); i < ids.length && out.length < limit; i++) {
+				const id = ids[i] ?? '';
+				if (!id.startsWith(text)) break;
+				const p = this.days.paper(id);
+				if (p && p !== exact) out.push(p);
+			}
+			return out;
+		}
+		const terms = words(text);
+		if (terms.length === 0) return out;
+		this.flush();
+		const { order, rankOf } = this.ranking.order();
+		const ranks: number[] = [];
+		for (const id of this.index.candidates(terms, { titleOnly: true, prefixLast: true })) {
+			const r = rankOf.get(id);
+			if (r !== undefined && order[r] !== exact) ranks.push(r);
+		}
+		const hits = topK(ranks, limit - out.length, (a, b) => a - b).map((r) => order[r] as ArchivedPaper);
+		return [...out, ...hits].slice(0, limit);
+	}
+
+	/**
+	 * Indexes up to `max` papers changed since the last query; true while more wait. The loader
+	 * spreads this over event-loop turns after a scan, so start-up does not wait for the index
+	 * and a query meanwhile finishes what is left itself.
+	 */
+	indexSome(max: number): boolean {
+		let done = 0;
+		for (const id of this.dirty) {
+			if (done++ >= max) return true;
+			this.indexPaper(id);
+			this.dirty.delete(id);
+		}
+		// The first query needs the vote order too; build it here, off the query's clock.
+		this.ranking.order();
+		return false;
+	}
+
+	/**
+	 * Whether the paper's normalised text holds the Hangul word `n`. Hangul has no case and
+	 * every field separator is not Hangul, so for text NFKC leaves alone a plain substring test
+	 * per field says the same without normalising the whole paper on each query.
+	 */
+	private holds(p: ArchivedPaper, n: string): boolean {
+		if (this.unstableText.has(p.id)) return haystack(p).includes(n);
+		return p.title.includes(n) || p.authors.some((a) => a.includes(n)) || p.summary.some((s) => s.text.includes(n) || (s.label?.includes(n) ?? false));
+	}
+
+	private ids(): string[] {
+		this.sortedIds ??= [...this.days.papers()].map((p) => p.id).sort();
+		return this.sortedIds;
+	}
+
+	private listed(id: string): boolean {
+		const ids = this.sortedIds ?? [];
+		return ids[lowerBound(ids, id)] === id;
+	}
+
+	/** Indexes the papers changed since the last query, once each, however many files touched them. */
+	private flush(): void {
+		for (const id of this.dirty) this.indexPaper(id);
+		this.dirty.clear();
+	}
+
+	private indexPaper(id: string): void {
+		const p = this.days.paper(id);
+		this.unstableText.delete(id);
+		if (!p) {
+			this.index.remove(id);
+			return;
+		}
+		const body = `${p.authors.join(' ')}\n${p.summary.map((s) => `${s.label ?? ''} ${s.text}`).join('\n')}`;
+		this.index.set(id, { title: p.title, body });
+		if (!nfkcStable(p.title) || !nfkcStable(body)) this.unstableText.add(id);
+	}
+}
