@@ -3,9 +3,9 @@ import {
 	PermissionFlagsBits,
 	type RESTPostAPIChatInputApplicationCommandsJSONBody,
 } from 'discord.js';
-import { isValidTimeZone } from '../src/time/zones.ts';
+import { resolveTimeZone, suggestTimeZones } from '../src/time/zones.ts';
 import { choice, MAX_CHOICES } from '../src/bot/autocomplete.ts';
-import { missingPermissions, targetChannel } from '../src/bot/channels.ts';
+import { missingPermissions, ownRole, targetChannel } from '../src/bot/channels.ts';
 import { ADMIN_COMMAND, channelOption } from '../src/bot/admin.ts';
 import type { Command } from '../src/bot/command.ts';
 import { UserError } from '../src/bot/errors.ts';
@@ -81,7 +81,13 @@ export function normaliseTime(input: string): string | null {
 	return m ? `${m[1]?.padStart(2, '0')}:${m[2]}` : null;
 }
 
-const ZONES = ['UTC', ...Intl.supportedValuesOf('timeZone')];
+/** The zone a member typed, as its canonical name; an abbreviation with several meanings lists them. */
+function zoneOrRefuse(typed: string): string {
+	const answer = resolveTimeZone(typed);
+	if (answer.kind === 'zone') return answer.zone;
+	if (answer.kind === 'ambiguous') throw new UserError('sub.ambiguousZone', { input: typed.slice(0, 16), zones: answer.candidates.map((z) => `\`${z}\``).join(', ') });
+	throw new UserError('sub.badZone', { input: typed.slice(0, 64) });
+}
 
 function zeroIsNone(n: number | null): number | null {
 	return n === 0 ? null : n;
@@ -99,12 +105,12 @@ export const subscribeCommand: Command = {
 		const rawTime = interaction.options.getString('time') ?? existing?.time ?? DEFAULT_TIME;
 		const time = normaliseTime(rawTime);
 		if (!time) throw new UserError('sub.badTime', { input: rawTime.slice(0, 20) });
-		const timezone = interaction.options.getString('timezone')?.trim() || existing?.timezone || ctx.config.DEFAULT_TIMEZONE;
-		if (!isValidTimeZone(timezone)) throw new UserError('sub.badZone', { input: timezone.slice(0, 64) });
+		const typedZone = interaction.options.getString('timezone')?.trim();
+		const timezone = typedZone ? zoneOrRefuse(typedZone) : (existing?.timezone ?? ctx.config.DEFAULT_TIMEZONE);
 		// The raw id, checked against this guild's own roles: a payload cannot smuggle in another server's role.
 		const roleId = interaction.options.get('mention')?.value;
 		if (roleId === interaction.guildId) throw new UserError('sub.everyone');
-		const role = typeof roleId === 'string' ? interaction.guild.roles.cache.get(roleId) : undefined;
+		const role = typeof roleId === 'string' ? ownRole(interaction, roleId) : null;
 		if (typeof roleId === 'string' && !role) throw new UserError('sub.unknownRole');
 		// The bot may hold Mention Everyone; it must not ping a role on behalf of someone who could not.
 		if (role && !role.mentionable && !channel.permissionsFor(interaction.member).has(PermissionFlagsBits.MentionEveryone)) {
@@ -146,9 +152,8 @@ export const subscribeCommand: Command = {
 		ctx.logger.info({ guild: saved.guildId, channel: saved.channelId, time, timezone, update: Boolean(existing) }, 'subscription saved');
 		await respond(interaction, { content, ephemeral: true });
 	},
-	async autocomplete({ interaction }) {
-		const typed = interaction.options.getFocused().trim().toLowerCase().replace(/\s+/g, '_');
-		const matches = ZONES.filter((z) => z.toLowerCase().includes(typed)).slice(0, MAX_CHOICES);
+	async autocomplete({ interaction, ctx }) {
+		const matches = suggestTimeZones(interaction.options.getFocused(), interaction.locale, ctx.config.DEFAULT_TIMEZONE, MAX_CHOICES);
 		await interaction.respond(matches.map((z) => choice(z, z)));
 	},
 };

@@ -1,5 +1,6 @@
 import { type RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord.js';
 import { ADMIN_COMMAND } from '../src/bot/admin.ts';
+import { canView } from '../src/bot/channels.ts';
 import type { Command } from '../src/bot/command.ts';
 import { respond } from '../src/bot/reply.ts';
 import { describeSubscription } from '../src/bot/subscription-text.ts';
@@ -20,7 +21,8 @@ export const subscriptionsCommand: Command = {
 	guildOnly: true,
 	requiresManageChannels: true,
 	async execute({ interaction, ctx, locale }) {
-		const subs = await ctx.subscriptions.list(interaction.guildId);
+		// A moderator kept out of a channel does not learn of its subscription either.
+		const subs = (await ctx.subscriptions.list(interaction.guildId)).filter((sub) => canView(interaction, sub.channelId));
 		if (subs.length === 0) {
 			await respond(interaction, { content: t(locale, 'sub.listEmpty'), ephemeral: true });
 			return;

@@ -96,8 +96,12 @@ export const MESSAGES = {
 		ko: '`{input}`은(는) 올바른 시각이 아닙니다. `09:00`, `18:30`처럼 24시간 HH:MM으로 입력해 주세요.',
 	},
 	'sub.badZone': {
-		'en-US': '`{input}` is not a time zone. Use an IANA name such as `Asia/Seoul` or `America/New_York` (autocomplete helps).',
-		ko: '`{input}`은(는) 시간대가 아닙니다. `Asia/Seoul`, `America/New_York` 같은 IANA 이름을 입력해 주세요 (자동 완성 참고).',
+		'en-US': '`{input}` is not a time zone. Use a city (`Seoul`), an IANA name (`America/New_York`) or an offset (`UTC+9`); autocomplete helps.',
+		ko: '`{input}`은(는) 시간대가 아닙니다. 도시 이름(`서울`), IANA 이름(`America/New_York`), 오프셋(`UTC+9`)으로 입력해 주세요 (자동 완성 참고).',
+	},
+	'sub.ambiguousZone': {
+		'en-US': '`{input}` names more than one time zone: {zones}. Pick the one you mean.',
+		ko: '`{input}`은(는) 여러 시간대를 가리킵니다: {zones}. 원하는 시간대를 골라 주세요.',
 	},
 	'sub.notHere': {
 		'en-US': 'That channel is not a text channel of this server.',

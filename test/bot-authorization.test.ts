@@ -1,8 +1,10 @@
 import { PermissionFlagsBits } from 'discord.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { answerOf, startHarness, type Harness } from './helpers/bot.ts';
+import { subscribe } from './helpers/subscriptions.ts';
 
 const CHANNEL = 7;
+const ROLE = 8;
 const MANAGE_CHANNELS = String(PermissionFlagsBits.ManageChannels);
 
 /**
@@ -63,6 +65,43 @@ describe('admin commands act only where the member may act', () => {
 		expect(res['content']).toContain('Manage Channels');
 		expect(await h.store.subscriptions.get(home.id, hidden)).toBeNull();
 		expect(String((await run('unsubscribe', hidden))['content'])).toContain('Manage Channels');
+	});
+
+	it('lists to that member only the subscriptions of channels they can see', async () => {
+		const hidden = home.channels[1]!;
+		h.emu.setRoleOverwrite(hidden, home.id, { deny: 'ViewChannel' });
+		await subscribe(h.store, home.id, hidden);
+		await subscribe(h.store, home.id, home.channels[0]!);
+		await h.emu.waitFor(() => {
+			const c = h.bot.client.channels.cache.get(hidden);
+			return c && 'permissionOverwrites' in c && c.permissionOverwrites.cache.has(home.id);
+		});
+		const text = JSON.stringify(await answerOf(h.emu.interact({ guildId: home.id, channelId: home.channels[0]!, type: 2, permissions: MANAGE_CHANNELS, data: { name: 'subscriptions', type: 1, options: [] } })));
+		expect(text).toContain(`<#${home.channels[0]}>`);
+		expect(text).not.toContain(hidden);
+		await h.store.subscriptions.delete(home.id, hidden);
+		await h.store.subscriptions.delete(home.id, home.channels[0]!);
+	});
+
+	it("refuses to mention another server's role, though discord.js files it under this one", async () => {
+		const foreignRole = h.emu.addRole(away.id, { name: 'elsewhere', mentionable: true });
+		await h.emu.waitFor(() => h.bot.client.guilds.cache.get(away.id)?.roles.cache.has(foreignRole));
+		const res = await answerOf(
+			h.emu.interact({
+				guildId: home.id,
+				channelId: home.channels[0]!,
+				type: 2,
+				permissions: MANAGE_CHANNELS,
+				data: {
+					name: 'subscribe',
+					type: 1,
+					options: [{ name: 'mention', type: ROLE, value: foreignRole }],
+					resolved: { roles: { [foreignRole]: { id: foreignRole, name: 'elsewhere', color: 0, hoist: false, position: 1, permissions: '0', managed: false, mentionable: true, flags: 0 } } },
+				},
+			}),
+		);
+		expect(res['content']).toContain('not in this server');
+		expect(await h.store.subscriptions.get(home.id, home.channels[0]!)).toBeNull();
 	});
 
 	it('still lets the same member subscribe a channel they can see', async () => {

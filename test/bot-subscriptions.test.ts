@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { answerOf, startHarness, type Harness } from './helpers/bot.ts';
 import { subscribe } from './helpers/subscriptions.ts';
 
@@ -25,6 +25,33 @@ describe('subscription commands end to end', () => {
 		});
 	});
 	afterAll(async () => h?.stop());
+
+	// Every test starts from a server without subscriptions, whatever ran before it.
+	beforeEach(async () => {
+		for (const g of [guild, other]) {
+			for (const sub of await h.store.subscriptions.list(g.id)) {
+				h.bot.ctx.scheduler.remove(g.id, sub.channelId);
+				await h.store.subscriptions.delete(g.id, sub.channelId);
+			}
+		}
+	});
+
+	/** A mentionable role of the server, made once and seen by the bot before it is used. */
+	const mentionableRole = async () => {
+		if (!paperRole) {
+			paperRole = h.emu.addRole(guild.id, { name: 'papers', mentionable: true });
+			await h.emu.waitFor(() => h.bot.client.guilds.cache.get(guild.id)?.roles.cache.has(paperRole));
+		}
+		return paperRole;
+	};
+
+	/** The first channel subscribed with every option set, as an admin would have left it. */
+	const subscribedWithOptions = async () => {
+		const role = await mentionableRole();
+		const sub = await subscribe(h.store, guild.id, guild.channels[0]!, { time: '07:30', timezone: 'Europe/Berlin', minVotes: 5, top: 10, mentionRoleId: role });
+		await h.bot.ctx.scheduler.upsert(sub);
+		return role;
+	};
 
 	/** Waits until the bot's own cache has seen a permission change (CHANNEL_UPDATE). */
 	const botLacks = (channelId: string, perm: 'EmbedLinks' | 'CreatePublicThreads') =>
@@ -108,9 +135,7 @@ describe('subscription commands end to end', () => {
 		expect(res['content']).toContain('구독 완료');
 		const saved = await h.store.subscriptions.get(guild.id, ch);
 		expect(saved).toMatchObject({ time: '09:00', timezone: 'Asia/Seoul', thread: false, paused: null });
-		const roleId = h.emu.addRole(guild.id, { name: 'papers', mentionable: true });
-		await h.emu.waitFor(() => h.bot.client.guilds.cache.get(guild.id)?.roles.cache.has(roleId));
-		paperRole = roleId;
+		const roleId = await mentionableRole();
 		const upd = await run('subscribe', [
 			{ name: 'time', type: STRING, value: '7:30' },
 			{ name: 'timezone', type: STRING, value: 'Europe/Berlin' },
@@ -126,6 +151,7 @@ describe('subscription commands end to end', () => {
 	});
 
 	it('never mentions @everyone, nor a role of another server', async () => {
+		await subscribedWithOptions();
 		const foreign = await run('subscribe', [{ name: 'mention', type: ROLE, value: '423456789012345678' }]);
 		expect(foreign['content']).toContain('not in this server');
 		const res = await run('subscribe', [{ name: 'mention', type: ROLE, value: guild.id }]);
@@ -134,6 +160,7 @@ describe('subscription commands end to end', () => {
 	});
 
 	it('will not ping a non-mentionable role for someone who could not ping it', async () => {
+		await subscribedWithOptions();
 		// The bot's own role is not mentionable; a member with Manage Channels alone cannot ping it.
 		const refused = await run('subscribe', [{ name: 'mention', type: ROLE, value: guild.botRoleId }]);
 		expect(refused['content']).toContain('not mentionable');
@@ -142,15 +169,46 @@ describe('subscription commands end to end', () => {
 		const allowed = await run('subscribe', [{ name: 'mention', type: ROLE, value: guild.botRoleId }], { permissions: mentionEveryone });
 		expect(allowed['content']).toContain('Updated');
 		expect((await h.store.subscriptions.get(guild.id, guild.channels[0]!))?.mentionRoleId).toBe(guild.botRoleId);
-		await run('subscribe', [{ name: 'mention', type: ROLE, value: paperRole }]);
 	});
 
 	it('subscribing again changes only the options given, and 0 turns a filter off', async () => {
+		await subscribedWithOptions();
 		await run('subscribe', [{ name: 'top', type: INTEGER, value: 0 }]);
 		const sub = await h.store.subscriptions.get(guild.id, guild.channels[0]!);
 		expect(sub).toMatchObject({ time: '07:30', timezone: 'Europe/Berlin', minVotes: 5, top: null, mentionRoleId: paperRole });
 		await run('subscribe', [{ name: 'top', type: INTEGER, value: 10 }]);
 		expect((await h.store.subscriptions.get(guild.id, guild.channels[0]!))?.top).toBe(10);
+	});
+
+	it('stores time zones as people type them under their canonical name, and asks which one an ambiguous abbreviation means', async () => {
+		const ch = guild.channels[0]!;
+		for (const [typed, stored] of [
+			['asia/seoul', 'Asia/Seoul'],
+			['서울', 'Asia/Seoul'],
+			['KST', 'Asia/Seoul'],
+			['New York', 'America/New_York'],
+			['UTC+09:00', 'Etc/GMT-9'],
+		] as const) {
+			await run('subscribe', [{ name: 'timezone', type: STRING, value: typed }]);
+			expect((await h.store.subscriptions.get(guild.id, ch))?.timezone, typed).toBe(stored);
+		}
+		const ambiguous = await run('subscribe', [{ name: 'timezone', type: STRING, value: 'CST' }], { locale: 'ko' });
+		expect(ambiguous['content']).toContain('America/Chicago');
+		expect(ambiguous['content']).toContain('여러 시간대');
+		expect((await h.store.subscriptions.get(guild.id, ch))?.timezone).toBe('Etc/GMT-9');
+	});
+
+	it("starts time-zone autocomplete with the member's own zones", async () => {
+		const complete = async (value: string, locale: string) =>
+			(
+				await h.emu
+					.interact({ guildId: guild.id, channelId: guild.channels[0]!, type: 4, locale, data: { name: 'subscribe', type: 1, options: [{ name: 'timezone', type: STRING, value, focused: true }] } })
+					.response()
+			).data?.['choices'] as Array<{ value: string }>;
+		expect((await complete('', 'ko'))[0]?.value).toBe('Asia/Seoul');
+		expect((await complete('', 'en-US'))[0]?.value).toBe('America/New_York');
+		expect((await complete('서울', 'ko'))[0]?.value).toBe('Asia/Seoul');
+		expect(await complete('', 'ko')).toHaveLength(25);
 	});
 
 	it('autocompletes time zones', async () => {
@@ -161,6 +219,7 @@ describe('subscription commands end to end', () => {
 	});
 
 	it('/subscriptions lists this server’s channels with settings, last digest, next run and pause reason', async () => {
+		await subscribedWithOptions();
 		await subscribe(h.store, guild.id, guild.channels[3]!, {
 			lastDeliveredDate: '2026-01-02',
 			paused: { reason: 'Missing Permissions: the bot needs Send Messages and Embed Links here', code: 50013, at: new Date().toISOString() },
@@ -178,12 +237,14 @@ describe('subscription commands end to end', () => {
 	});
 
 	it('a guild cannot unsubscribe another guild’s channel', async () => {
+		await subscribe(h.store, other.id, other.channels[0]!);
 		const res = await run('unsubscribe', [{ name: 'channel', type: CHANNEL, value: other.channels[0]! }]);
 		expect(res['content']).toContain('not subscribed');
 		expect(await h.store.subscriptions.get(other.id, other.channels[0]!)).not.toBeNull();
 	});
 
 	it('/unsubscribe removes the subscription and its schedule', async () => {
+		await subscribedWithOptions();
 		const ch = guild.channels[0]!;
 		const res = await run('unsubscribe');
 		expect(res['content']).toContain('Unsubscribed');
@@ -200,6 +261,7 @@ describe('subscription commands end to end', () => {
 	});
 
 	it('defers a slow admin command ephemerally, then edits in the answer', async () => {
+		await subscribedWithOptions();
 		const subscriptions = h.bot.ctx.subscriptions;
 		const list = subscriptions.list.bind(subscriptions);
 		let release = () => {};
