@@ -119,6 +119,31 @@ describe('archive/load', () => {
 		expect((await loader.scan()).added).toEqual(['2024/12/09.md']);
 	});
 
+	it('with no settle time reads a file written in the same millisecond as the scan', async () => {
+		// File times carry fractions of a millisecond; the scan's clock does not. A file stamped
+		// 0.7 ms after the scan's `now` was written before it, and must not wait for the next scan.
+		await write('2024/12/09.md', day('2024-12-09', '2412.00001'), -0.7);
+		const archive = new Archive();
+		const loader = new ArchiveLoader({ dir, archive, now: () => now, settleMs: 0 });
+		expect((await loader.scan()).added).toEqual(['2024/12/09.md']);
+		expect(archive.digest('2024-12-09')?.papers).toHaveLength(1);
+	});
+
+	it('runs one scan at a time, so concurrent scans never read a file twice', async () => {
+		for (let i = 0; i < 40; i++) await write(`2024/12/${String(i).padStart(2, '0')}.md`, day('2024-12-09', `2412.${String(i).padStart(5, '0')}`));
+		const archive = new Archive();
+		let reads = 0;
+		const setFile = archive.setFile.bind(archive);
+		archive.setFile = (...args) => {
+			reads += 1;
+			return setFile(...args);
+		};
+		const loader = new ArchiveLoader({ dir, archive, now: () => now, settleMs: 0 });
+		const [a, b] = await Promise.all([loader.scan(), loader.scan()]);
+		expect(reads).toBe(40);
+		expect(a.added.length + b.added.length).toBe(40);
+	});
+
 	it('forgets removed files', async () => {
 		await write('2024/12/09.md', day('2024-12-09', '2412.00001'));
 		const archive = new Archive();

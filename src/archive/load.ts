@@ -95,11 +95,22 @@ export class ArchiveLoader {
 
 	/** Start-up: reads every file now, settled or not. */
 	loadAll(): Promise<ScanResult> {
-		return this.scanWith(Number.POSITIVE_INFINITY);
+		return this.oneAtATime(() => this.scanWith(Number.POSITIVE_INFINITY));
 	}
 
 	scan(): Promise<ScanResult> {
-		return this.scanWith(this.settleMs);
+		return this.oneAtATime(() => this.scanWith(this.settleMs));
+	}
+
+	/*
+	 * Scans share what was seen of each file. Two at once (the timer's and a caller's) could each
+	 * read one file, and the slower one, holding an older read, would put the older text back.
+	 */
+	private last: Promise<unknown> = Promise.resolve();
+	private oneAtATime<T>(run: () => Promise<T>): Promise<T> {
+		const next = this.last.then(run, run);
+		this.last = next.catch(() => undefined);
+		return next;
 	}
 
 	private async scanWith(settleMs: number): Promise<ScanResult> {
@@ -167,7 +178,8 @@ export class ArchiveLoader {
 		}
 		const prev = this.seen.get(file);
 		if (prev && prev.size === info.size && prev.mtimeMs === info.mtimeMs) return { kind: 'unchanged' };
-		if (Number.isFinite(settleMs) && now - info.mtimeMs < settleMs) return { kind: 'settling' };
+		// No settle time means read now, even a file stamped a fraction of a millisecond after `now`.
+		if (settleMs > 0 && Number.isFinite(settleMs) && now - info.mtimeMs < settleMs) return { kind: 'settling' };
 		try {
 			return { kind: 'read', text: await readFile(full, 'utf8'), size: info.size, mtimeMs: info.mtimeMs };
 		} catch (err) {
