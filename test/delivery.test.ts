@@ -125,10 +125,18 @@ describe('daily delivery end to end', () => {
 
 	it('thread mode posts a header in the channel and the papers in a thread started from it', async () => {
 		let g = { id: '', channels: [] as string[] };
-		h = await startHarness({ bot: { settleMs: 0 }, setup: (emu) => void (g = emu.addGuild({ channels: 1 })) });
+		let korean = { id: '', channels: [] as string[] };
+		h = await startHarness({
+			bot: { settleMs: 0 },
+			setup: (emu) => {
+				g = emu.addGuild({ channels: 1 });
+				korean = emu.addGuild({ channels: 1, locale: 'ko' });
+			},
+		});
 		const [ch] = g.channels as [string];
 		const today = new Date().toISOString().slice(0, 10);
 		await subscribe(h.store, g.id, ch, { thread: true, mentionRoleId: '223456789012345678' });
+		await subscribe(h.store, korean.id, korean.channels[0]!, { thread: true });
 		await writeDigest(`${h.dir}/digests`, today, papersFor(today, 14));
 		await h.bot.refresh();
 		await h.bot.ctx.scheduler.idle();
@@ -138,6 +146,11 @@ describe('daily delivery end to end', () => {
 		const threadId = await h.store.ledger.getThread(ch, today);
 		expect(threadId).toBe(inChannel[0]?.id);
 		expect(receivedIds(h.emu, threadId!)).toEqual(papersFor(today, 14).map((p) => p.id));
+		// The thread is named in the server's language.
+		const koThread = (await h.store.ledger.getThread(korean.channels[0]!, today))!;
+		await h.emu.waitFor(() => h!.bot.client.channels.cache.has(koThread) && h!.bot.client.channels.cache.has(threadId!));
+		expect((h.bot.client.channels.cache.get(threadId!) as { name?: string }).name).toBe(`Daily Papers ${today}`);
+		expect((h.bot.client.channels.cache.get(koThread) as { name?: string }).name).toBe(`데일리 페이퍼 ${today}`);
 	});
 
 	it('rides out 429 and 500 storms and still delivers every paper exactly once', async () => {

@@ -1,7 +1,7 @@
 import { ChannelType, Routes, type REST, type APIMessage, type APIChannel, DiscordAPIError } from 'discord.js';
 import type { Archive } from '../archive/archive.ts';
 import type { ArchivedPaper } from '../digest/schema.ts';
-import type { Locale } from '../i18n.ts';
+import { t, type Locale } from '../i18n.ts';
 import type { Logger } from '../log.ts';
 import { digestMessages, type MessageBody } from '../render/embed.ts';
 import { CorruptRecordError, type Ledger, type Subscriptions } from '../store/store.ts';
@@ -246,7 +246,7 @@ async function ensureThread(
 	}
 	try {
 		const thread = (await deps.rest.post(Routes.threads(sub.channelId, headerId), {
-			body: { name: `Daily Papers ${date}`, auto_archive_duration: THREAD_ARCHIVE_MINUTES, type: ChannelType.PublicThread },
+			body: { name: t(locale, 'digest.thread', { date }), auto_archive_duration: THREAD_ARCHIVE_MINUTES, type: ChannelType.PublicThread },
 		})) as APIChannel;
 		await deps.ledger.setThread(sub.channelId, date, thread.id);
 		return thread.id;
