@@ -13,8 +13,8 @@ describe('delivery and the ledger', () => {
 	});
 
 	it('skips a digest whose ledger record is corrupt, with a warning, instead of posting it again', async () => {
-		let g = { id: '', channels: [] as string[] };
-		h = await startHarness({ bot: { settleMs: 0 }, setup: (emu) => void (g = emu.addGuild({ channels: 2 })) });
+		h = await startHarness({ bot: { settleMs: 0 }, guilds: [{ channels: 2 }] });
+		const g = h.guilds[0]!;
 		const [corrupt, healthy] = g.channels as [string, string];
 		const today = new Date().toISOString().slice(0, 10);
 		await subscribe(h.store, g.id, corrupt);

@@ -30,12 +30,12 @@ describe('delivery recovers without posting twice or skipping', () => {
 	});
 
 	async function setup(opts: { nonceWindowMs?: number } = {}) {
-		let g = { id: '', channels: [] as string[] };
 		h = await startHarness({
 			emulator: opts.nonceWindowMs === undefined ? {} : { nonceWindowMs: opts.nonceWindowMs },
 			bot: { settleMs: 0, scheduler: { retryBaseMs: 60_000 } },
-			setup: (emu) => void (g = emu.addGuild({ channels: 1 })),
+			guilds: [{ channels: 1 }],
 		});
+		const g = h.guilds[0]!;
 		return { g, ch: g.channels[0]! };
 	}
 
@@ -126,12 +126,12 @@ describe('delivery recovers without posting twice or skipping', () => {
 	});
 
 	it('/unsubscribe stops a delivery in flight before its next message', async () => {
-		let g = { id: '', channels: [] as string[] };
 		h = await startHarness({
 			emulator: { responseDelayMs: [150, 200] },
 			bot: { settleMs: 0 },
-			setup: (emu) => void (g = emu.addGuild({ channels: 1 })),
+			guilds: [{ channels: 1 }],
 		});
+		const g = h.guilds[0]!;
 		const ch = g.channels[0]!;
 		const date = today();
 		await subscribe(h.store, g.id, ch);

@@ -93,8 +93,8 @@ describe('daily delivery end to end', () => {
 	});
 
 	it('applies min_votes and top, and mentions the role only in the first message', async () => {
-		let g = { id: '', channels: [] as string[] };
-		h = await startHarness({ bot: { settleMs: 0 }, setup: (emu) => void (g = emu.addGuild({ channels: 2 })) });
+		h = await startHarness({ bot: { settleMs: 0 }, guilds: [{ channels: 2 }] });
+		const g = h.guilds[0]!;
 		const [filtered, mention] = g.channels as [string, string];
 		const today = new Date().toISOString().slice(0, 10);
 		await subscribe(h.store, g.id, filtered, { minVotes: 5, top: 3 });
@@ -154,11 +154,11 @@ describe('daily delivery end to end', () => {
 	});
 
 	it('rides out 429 and 500 storms and still delivers every paper exactly once', async () => {
-		let g = { id: '', channels: [] as string[] };
 		h = await startHarness({
 			bot: { settleMs: 0, scheduler: { retryBaseMs: 100, retryMaxMs: 400 } },
-			setup: (emu) => void (g = emu.addGuild({ channels: 3 })),
+			guilds: [{ channels: 3 }],
 		});
+		const g = h.guilds[0]!;
 		const today = new Date().toISOString().slice(0, 10);
 		for (const ch of g.channels) await subscribe(h.store, g.id, ch);
 		await writeDigest(`${h.dir}/digests`, today, papersFor(today, 30));
@@ -173,8 +173,8 @@ describe('daily delivery end to end', () => {
 	});
 
 	it('one channel held up by a long 429 does not delay the others', async () => {
-		let g = { id: '', channels: [] as string[] };
-		h = await startHarness({ bot: { settleMs: 0 }, setup: (emu) => void (g = emu.addGuild({ channels: 3 })) });
+		h = await startHarness({ bot: { settleMs: 0 }, guilds: [{ channels: 3 }] });
+		const g = h.guilds[0]!;
 		const [slow, ...others] = g.channels as [string, string, string];
 		const today = new Date().toISOString().slice(0, 10);
 		for (const ch of g.channels) await subscribe(h.store, g.id, ch);
@@ -189,11 +189,11 @@ describe('daily delivery end to end', () => {
 	});
 
 	it('retries after a dropped connection and still delivers every paper once', async () => {
-		let g = { id: '', channels: [] as string[] };
 		h = await startHarness({
 			bot: { settleMs: 0, scheduler: { retryBaseMs: 100, retryMaxMs: 400 } },
-			setup: (emu) => void (g = emu.addGuild({ channels: 1 })),
+			guilds: [{ channels: 1 }],
 		});
+		const g = h.guilds[0]!;
 		const [ch] = g.channels as [string];
 		const today = new Date().toISOString().slice(0, 10);
 		await subscribe(h.store, g.id, ch);
@@ -207,8 +207,8 @@ describe('daily delivery end to end', () => {
 	});
 
 	it('pauses on 403 with the reason, tells the guild, and /resume delivers what was missed', async () => {
-		let g = { id: '', channels: [] as string[] };
-		h = await startHarness({ bot: { settleMs: 0 }, setup: (emu) => void (g = emu.addGuild({ channels: 3, systemChannel: true, locale: 'ko' })) });
+		h = await startHarness({ bot: { settleMs: 0 }, guilds: [{ channels: 3, systemChannel: true, locale: 'ko' }] });
+		const g = h.guilds[0]!;
 		const [system, denied, fine] = g.channels as [string, string, string];
 		const today = new Date().toISOString().slice(0, 10);
 		await subscribe(h.store, g.id, denied);
@@ -320,8 +320,8 @@ describe('daily delivery end to end', () => {
 	});
 
 	it('skips a corrupt subscription record with a warning and serves the others', async () => {
-		let g = { id: '', channels: [] as string[] };
-		h = await startHarness({ bot: { settleMs: 0 }, setup: (emu) => void (g = emu.addGuild({ channels: 2 })) });
+		h = await startHarness({ bot: { settleMs: 0 }, guilds: [{ channels: 2 }] });
+		const g = h.guilds[0]!;
 		const [bad, good] = g.channels as [string, string];
 		const today = new Date().toISOString().slice(0, 10);
 		await subscribe(h.store, g.id, bad);

@@ -5,10 +5,12 @@ import { loadConfig, type Config } from '../../src/config.ts';
 import { createLogger, type Logger } from '../../src/log.ts';
 import { startBot, type BotOptions, type RunningBot } from '../../src/app.ts';
 import { openStore, type Store } from '../../src/store/store.ts';
-import { startEmulator, type Emulator, type EmulatorOptions } from '../emulator/index.ts';
+import { startEmulator, type Emulator, type EmulatorOptions, type GuildInfo, type GuildSpec } from '../emulator/index.ts';
 
 export interface Harness {
 	emu: Emulator;
+	/** The guilds made from the `guilds` option, in its order, present before the bot connected. */
+	guilds: GuildInfo[];
 	bot: RunningBot;
 	store: Store;
 	config: Config;
@@ -20,6 +22,8 @@ export interface Harness {
 /** The real bot, in this process, against the loopback emulator, with a temp digest folder and SQLite file. */
 export async function startHarness(opts: {
 	emulator?: EmulatorOptions;
+	/** Guilds the bot is in from the start. */
+	guilds?: GuildSpec[];
 	setup?: (emu: Emulator, dir: string) => Promise<void> | void;
 	env?: Record<string, string>;
 	bot?: Partial<Pick<BotOptions, 'now' | 'scheduler' | 'settleMs'>>;
@@ -28,6 +32,7 @@ export async function startHarness(opts: {
 	const dir = await mkdtemp(join(tmpdir(), 'paperboy-e2e-'));
 	await mkdir(join(dir, 'digests'), { recursive: true });
 	const emu = await startEmulator(opts.emulator);
+	const guilds = (opts.guilds ?? []).map((spec) => emu.addGuild(spec));
 	await opts.setup?.(emu, dir);
 	const config = loadConfig({
 		DISCORD_TOKEN: emu.token,
@@ -61,6 +66,7 @@ export async function startHarness(opts: {
 	const openedStore = store;
 	return {
 		emu,
+		guilds,
 		bot,
 		store: openedStore,
 		config,
