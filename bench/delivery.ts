@@ -109,7 +109,18 @@ async function fanOut(channels: number, scale: number): Promise<FanOutRow> {
 		for (const g of started.guilds) for (const c of g.channels) await subscribe(store, g.id, c);
 		const rest = new REST({ api: started.apiBase, globalRequestsPerSecond: GLOBAL_PER_SECOND * scale }).setToken(started.token);
 		const guildIds = started.guilds.map((g) => g.id);
-		const scheduler = new Scheduler({ ledger: store.ledger, subscriptions: store.subscriptions, archive, rest, logger: silentLogger, now: () => new Date(), catchUpDays: 3, guildIds: () => guildIds, retryBaseMs: 200, ...(process.env['FANOUT'] ? { fanOut: Number(process.env['FANOUT']) } : {}) });
+		const scheduler = new Scheduler({
+			ledger: store.ledger,
+			subscriptions: store.subscriptions,
+			archive,
+			rest,
+			logger: silentLogger,
+			now: () => new Date(),
+			catchUpDays: 3,
+			guildIds: () => guildIds,
+			retryBaseMs: 200,
+			...(process.env['FANOUT'] ? { fanOut: Number(process.env['FANOUT']) } : {}),
+		});
 
 		const t0 = Date.now();
 		await scheduler.onDigestsChanged();
@@ -152,8 +163,12 @@ export async function benchDelivery(opts: { channels?: number[]; scale?: number;
 	const log = opts.log ?? ((line: string) => process.stdout.write(`${line}\n`));
 	const scale = opts.scale ?? Number(process.env['BENCH_SCALE'] ?? 4);
 	const rows: FanOutRow[] = [];
-	log(`delivery fan-out (${PAPERS}-paper digest; limits and delays scaled ${scale}×: ${GLOBAL_PER_SECOND * scale} req/s global, ${CHANNEL_LIMIT.limit}/${CHANNEL_LIMIT.windowMs / scale} ms per channel, ${RESPONSE_DELAY_MS[0] / scale}–${RESPONSE_DELAY_MS[1] / scale} ms latency)`);
-	log(`  ${'channels'.padStart(8)} ${'requests'.padStart(9)} ${'msg/ch'.padStart(6)} ${'429s'.padStart(5)} ${'wall s'.padStart(7)} ${'bound s'.padStart(7)} ${'ratio'.padStart(6)}`);
+	log(
+		`delivery fan-out (${PAPERS}-paper digest; limits and delays scaled ${scale}×: ${GLOBAL_PER_SECOND * scale} req/s global, ${CHANNEL_LIMIT.limit}/${CHANNEL_LIMIT.windowMs / scale} ms per channel, ${RESPONSE_DELAY_MS[0] / scale}–${RESPONSE_DELAY_MS[1] / scale} ms latency)`,
+	);
+	log(
+		`  ${'channels'.padStart(8)} ${'requests'.padStart(9)} ${'msg/ch'.padStart(6)} ${'429s'.padStart(5)} ${'wall s'.padStart(7)} ${'bound s'.padStart(7)} ${'ratio'.padStart(6)}`,
+	);
 	for (const n of opts.channels ?? [100, 1000, 5000]) {
 		const r = await fanOut(n, scale);
 		rows.push(r);
@@ -165,6 +180,9 @@ export async function benchDelivery(opts: { channels?: number[]; scale?: number;
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-	const channels = process.argv.slice(2).map(Number).filter((n) => n > 0);
+	const channels = process.argv
+		.slice(2)
+		.map(Number)
+		.filter((n) => n > 0);
 	await benchDelivery(channels.length ? { channels } : {});
 }

@@ -15,12 +15,17 @@ export function resultsMarkdown(results: Record<string, unknown>): string {
 		);
 	}
 	if (a) {
-		rows.push(`| index build, ten-year archive | ${a.buildSeconds} s (${a.files} files, ${a.papers} papers, ${a.megabytes} MB) | CPU (marked lexer + zod per file) |`);
+		rows.push(
+			`| index build, ten-year archive | ${a.buildSeconds} s (${a.files} files, ${a.papers} papers, ${a.megabytes} MB) | CPU (marked lexer + zod per file) |`,
+		);
 		rows.push(`| /paper | p50 ${a.paperLookup.p50Ms} ms · p99 ${a.paperLookup.p99Ms} ms | map look-up |`);
 		rows.push(`| /top period:all | p50 ${a.topAll.p50Ms} ms · p99 ${a.topAll.p99Ms} ms | CPU (votes index) |`);
 		rows.push(`| /search | p50 ${a.search.p50Ms} ms · p99 ${a.search.p99Ms} ms | CPU (word index intersection) |`);
 	}
-	if (m) rows.push(`| peak RSS, bot with ten-year archive + ${m.subscriptions} subscriptions | ${m.peakRssMb} MB (${m.settledRssMb} MB settled; start ${m.startSeconds} s) | memory: archive index in RAM |`);
+	if (m)
+		rows.push(
+			`| peak RSS, bot with ten-year archive + ${m.subscriptions} subscriptions | ${m.peakRssMb} MB (${m.settledRssMb} MB settled; start ${m.startSeconds} s) | memory: archive index in RAM |`,
+		);
 	const when = new Date().toISOString().slice(0, 10);
 	return [
 		`# Benchmarks (\`npm run bench\`, ${when}, ${os.cpus().length} × ${os.cpus()[0]?.model.trim() ?? 'CPU'}, Node ${process.version})`,

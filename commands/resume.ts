@@ -12,9 +12,7 @@ const data = {
 	description: 'Restart a paused subscription after fixing permissions',
 	description_localizations: { ko: '권한을 고친 뒤 일시 정지된 구독을 다시 시작합니다' },
 	...ADMIN_COMMAND,
-	options: [
-		channelOption('The paused channel (default: this channel)', '일시 정지된 채널 (기본: 이 채널)'),
-	],
+	options: [channelOption('The paused channel (default: this channel)', '일시 정지된 채널 (기본: 이 채널)')],
 } as const satisfies RESTPostAPIChatInputApplicationCommandsJSONBody;
 
 export const resumeCommand: Command = {

@@ -1,8 +1,4 @@
-import {
-	ApplicationCommandOptionType,
-	PermissionFlagsBits,
-	type RESTPostAPIChatInputApplicationCommandsJSONBody,
-} from 'discord.js';
+import { ApplicationCommandOptionType, PermissionFlagsBits, type RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord.js';
 import { resolveTimeZone, suggestTimeZones } from '../src/time/zones.ts';
 import { choice, MAX_CHOICES } from '../src/bot/autocomplete.ts';
 import { missingPermissions, ownRole, targetChannel } from '../src/bot/channels.ts';
@@ -85,7 +81,8 @@ export function normaliseTime(input: string): string | null {
 function zoneOrRefuse(typed: string): string {
 	const answer = resolveTimeZone(typed);
 	if (answer.kind === 'zone') return answer.zone;
-	if (answer.kind === 'ambiguous') throw new UserError('sub.ambiguousZone', { input: typed.slice(0, 16), zones: answer.candidates.map((z) => `\`${z}\``).join(', ') });
+	if (answer.kind === 'ambiguous')
+		throw new UserError('sub.ambiguousZone', { input: typed.slice(0, 16), zones: answer.candidates.map((z) => `\`${z}\``).join(', ') });
 	throw new UserError('sub.badZone', { input: typed.slice(0, 64) });
 }
 

@@ -12,9 +12,7 @@ const data = {
 	description: 'Stop posting the daily digest in a channel',
 	description_localizations: { ko: '채널에 다이제스트 올리기를 멈춥니다' },
 	...ADMIN_COMMAND,
-	options: [
-		channelOption('The subscribed channel (default: this channel)', '구독 중인 채널 (기본: 이 채널)'),
-	],
+	options: [channelOption('The subscribed channel (default: this channel)', '구독 중인 채널 (기본: 이 채널)')],
 } as const satisfies RESTPostAPIChatInputApplicationCommandsJSONBody;
 
 export const unsubscribeCommand: Command = {

@@ -76,11 +76,15 @@ export async function startBot(opts: BotOptions): Promise<RunningBot> {
 			...(config.STORE_NAMESPACE ? { namespace: config.STORE_NAMESPACE } : {}),
 		}));
 	const now = opts.now ?? (() => new Date());
-	const client = createClient(config, {
-		...(config.SHARD_IDS ? { shards: config.SHARD_IDS } : {}),
-		...(config.SHARD_COUNT ? { shardCount: config.SHARD_COUNT } : {}),
-		...opts.clientOptions,
-	}, logger);
+	const client = createClient(
+		config,
+		{
+			...(config.SHARD_IDS ? { shards: config.SHARD_IDS } : {}),
+			...(config.SHARD_COUNT ? { shardCount: config.SHARD_COUNT } : {}),
+			...opts.clientOptions,
+		},
+		logger,
+	);
 	const scheduler = new Scheduler({
 		ledger: store.ledger,
 		subscriptions: store.subscriptions,

@@ -4,41 +4,44 @@ import { DEFAULT_STORE_URL } from './store/store.ts';
 
 const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
 
-
-
 /** Every setting Paperboy reads from the environment. Types come from here. */
-export const ConfigSchema = z.object({
-	DISCORD_TOKEN: z.string().min(1, 'DISCORD_TOKEN is required to log in (see .env.example)').optional(),
-	DISCORD_APP_ID: z.string().regex(/^\d{17,20}$/, 'DISCORD_APP_ID must be the application id (a snowflake)').optional(),
-	DISCORD_API_BASE: z.url().default('https://discord.com/api'),
-	DIGEST_DIR: z.string().min(1).default('./data'),
-	LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
-	STORE_URL: z
-		.string()
-		.regex(/^(sqlite|redis|rediss):\/\//, 'STORE_URL must start with sqlite:// or redis://')
-		.default(DEFAULT_STORE_URL),
-	DEFAULT_TIMEZONE: z.string().refine(isValidTimeZone, 'DEFAULT_TIMEZONE must be an IANA time zone such as Asia/Seoul').default('UTC'),
-	CATCH_UP_DAYS: z.coerce.number().int().min(0).max(365).default(3),
-	SCAN_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
-	SHARD_IDS: z
-		.string()
-		.regex(/^\d+(,\d+)*$/, 'SHARD_IDS is a comma-separated list of shard numbers, e.g. 0,1')
-		.transform((s) => s.split(',').map(Number))
-		.optional(),
-	SHARD_COUNT: z.coerce.number().int().min(1).optional(),
-	/** Key prefix in the store, so several bots (or test runs) can share one Redis. */
-	STORE_NAMESPACE: z
-		.string()
-		.regex(/^[A-Za-z0-9_.-]{1,64}$/, 'STORE_NAMESPACE may use letters, digits, _ . - (at most 64)')
-		.optional(),
-}).superRefine((c, ctx) => {
-	// Shard ids mean nothing without the fleet's total: Discord would close the gateway (4010).
-	if (c.SHARD_IDS && c.SHARD_COUNT === undefined) {
-		ctx.addIssue({ code: 'custom', path: ['SHARD_IDS'], message: 'SHARD_IDS needs SHARD_COUNT, the total number of shards of the whole fleet' });
-	}
-	const over = c.SHARD_IDS?.filter((id) => c.SHARD_COUNT !== undefined && id >= c.SHARD_COUNT) ?? [];
-	if (over.length) ctx.addIssue({ code: 'custom', path: ['SHARD_IDS'], message: `shards ${over.join(', ')} are not below SHARD_COUNT` });
-});
+export const ConfigSchema = z
+	.object({
+		DISCORD_TOKEN: z.string().min(1, 'DISCORD_TOKEN is required to log in (see .env.example)').optional(),
+		DISCORD_APP_ID: z
+			.string()
+			.regex(/^\d{17,20}$/, 'DISCORD_APP_ID must be the application id (a snowflake)')
+			.optional(),
+		DISCORD_API_BASE: z.url().default('https://discord.com/api'),
+		DIGEST_DIR: z.string().min(1).default('./data'),
+		LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+		STORE_URL: z
+			.string()
+			.regex(/^(sqlite|redis|rediss):\/\//, 'STORE_URL must start with sqlite:// or redis://')
+			.default(DEFAULT_STORE_URL),
+		DEFAULT_TIMEZONE: z.string().refine(isValidTimeZone, 'DEFAULT_TIMEZONE must be an IANA time zone such as Asia/Seoul').default('UTC'),
+		CATCH_UP_DAYS: z.coerce.number().int().min(0).max(365).default(3),
+		SCAN_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
+		SHARD_IDS: z
+			.string()
+			.regex(/^\d+(,\d+)*$/, 'SHARD_IDS is a comma-separated list of shard numbers, e.g. 0,1')
+			.transform((s) => s.split(',').map(Number))
+			.optional(),
+		SHARD_COUNT: z.coerce.number().int().min(1).optional(),
+		/** Key prefix in the store, so several bots (or test runs) can share one Redis. */
+		STORE_NAMESPACE: z
+			.string()
+			.regex(/^[A-Za-z0-9_.-]{1,64}$/, 'STORE_NAMESPACE may use letters, digits, _ . - (at most 64)')
+			.optional(),
+	})
+	.superRefine((c, ctx) => {
+		// Shard ids mean nothing without the fleet's total: Discord would close the gateway (4010).
+		if (c.SHARD_IDS && c.SHARD_COUNT === undefined) {
+			ctx.addIssue({ code: 'custom', path: ['SHARD_IDS'], message: 'SHARD_IDS needs SHARD_COUNT, the total number of shards of the whole fleet' });
+		}
+		const over = c.SHARD_IDS?.filter((id) => c.SHARD_COUNT !== undefined && id >= c.SHARD_COUNT) ?? [];
+		if (over.length) ctx.addIssue({ code: 'custom', path: ['SHARD_IDS'], message: `shards ${over.join(', ')} are not below SHARD_COUNT` });
+	});
 
 export type Config = z.infer<typeof ConfigSchema>;
 

@@ -194,9 +194,9 @@ export const MESSAGES = {
 		'en-US':
 			'Paperboy posts a daily digest of research papers, one embed per paper, and lets anyone look papers up.\n\n' +
 			'**Look up**\n`/paper id:` a paper by arXiv id or link\n`/top period: limit:` the most-voted papers\n' +
-			'`/digest date:` a day\'s digest\n`/search query:` titles, authors and summaries\n\n' +
+			"`/digest date:` a day's digest\n`/search query:` titles, authors and summaries\n\n" +
 			'**Subscribe a channel** (needs Manage Channels)\n`/subscribe channel: time: timezone:` the daily post, e.g. 09:00 Asia/Seoul; ' +
-			'options `min_votes`, `top`, `mention`, `thread`\n`/subscriptions` this server\'s list · `/unsubscribe` · `/resume` after fixing permissions\n\n' +
+			"options `min_votes`, `top`, `mention`, `thread`\n`/subscriptions` this server's list · `/unsubscribe` · `/resume` after fixing permissions\n\n" +
 			'The bot needs **View Channel**, **Send Messages** and **Embed Links** in the channel (plus thread permissions for `thread`).',
 		ko:
 			'Paperboy는 매일 연구 논문 다이제스트를 논문마다 임베드 하나로 올리고, 누구나 논문을 찾아볼 수 있게 합니다.\n\n' +

@@ -138,7 +138,13 @@ describe('archive/archive', () => {
 					(x.id < y.id ? -1 : 1),
 			)
 			.map((p) => p.id);
-		for (const [offset, limit] of [[0, 10], [5, 3], [0, 200], [75, 10], [79, 5]] as const) {
+		for (const [offset, limit] of [
+			[0, 10],
+			[5, 3],
+			[0, 200],
+			[75, 10],
+			[79, 5],
+		] as const) {
 			const r = a.search('splatting', { offset, limit });
 			expect(r.total).toBe(expected.length);
 			expect(r.results.map((p) => p.id)).toEqual(expected.slice(offset, offset + limit));

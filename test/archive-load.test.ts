@@ -44,7 +44,8 @@ describe('archive/load', () => {
 	});
 
 	it('loads more files than it reads ahead, each once, and reports every new date', async () => {
-		for (let d = 1; d <= 20; d++) await write(`2024/12/${String(d).padStart(2, '0')}.md`, day(`2024-12-${String(d).padStart(2, '0')}`, `2412.${String(d).padStart(5, '0')}`));
+		for (let d = 1; d <= 20; d++)
+			await write(`2024/12/${String(d).padStart(2, '0')}.md`, day(`2024-12-${String(d).padStart(2, '0')}`, `2412.${String(d).padStart(5, '0')}`));
 		const archive = new Archive();
 		const scan = await new ArchiveLoader({ dir, archive, now: () => now }).loadAll();
 		expect(scan.added).toHaveLength(20);

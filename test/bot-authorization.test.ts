@@ -39,7 +39,11 @@ describe('admin commands act only where the member may act', () => {
 					type: 1,
 					options: [{ name: 'channel', type: CHANNEL, value: channelId }],
 					// Discord sends the named channel in `resolved`; discord.js files it under the interaction's guild.
-					resolved: { channels: { [channelId]: { id: channelId, name: 'named', type: 0, permissions: '0', ...(extra.resolvedGuild ? { guild_id: extra.resolvedGuild } : {}) } } },
+					resolved: {
+						channels: {
+							[channelId]: { id: channelId, name: 'named', type: 0, permissions: '0', ...(extra.resolvedGuild ? { guild_id: extra.resolvedGuild } : {}) },
+						},
+					},
 				},
 			}),
 		);
@@ -76,7 +80,17 @@ describe('admin commands act only where the member may act', () => {
 			const c = h.bot.client.channels.cache.get(hidden);
 			return c && 'permissionOverwrites' in c && c.permissionOverwrites.cache.has(home.id);
 		});
-		const text = JSON.stringify(await answerOf(h.emu.interact({ guildId: home.id, channelId: home.channels[0]!, type: 2, permissions: MANAGE_CHANNELS, data: { name: 'subscriptions', type: 1, options: [] } })));
+		const text = JSON.stringify(
+			await answerOf(
+				h.emu.interact({
+					guildId: home.id,
+					channelId: home.channels[0]!,
+					type: 2,
+					permissions: MANAGE_CHANNELS,
+					data: { name: 'subscriptions', type: 1, options: [] },
+				}),
+			),
+		);
 		expect(text).toContain(`<#${home.channels[0]}>`);
 		expect(text).not.toContain(hidden);
 		await h.store.subscriptions.delete(home.id, hidden);
@@ -96,7 +110,21 @@ describe('admin commands act only where the member may act', () => {
 					name: 'subscribe',
 					type: 1,
 					options: [{ name: 'mention', type: ROLE, value: foreignRole }],
-					resolved: { roles: { [foreignRole]: { id: foreignRole, name: 'elsewhere', color: 0, hoist: false, position: 1, permissions: '0', managed: false, mentionable: true, flags: 0 } } },
+					resolved: {
+						roles: {
+							[foreignRole]: {
+								id: foreignRole,
+								name: 'elsewhere',
+								color: 0,
+								hoist: false,
+								position: 1,
+								permissions: '0',
+								managed: false,
+								mentionable: true,
+								flags: 0,
+							},
+						},
+					},
 				},
 			}),
 		);

@@ -33,7 +33,12 @@ describe('look-up commands end to end (real discord.js, loopback emulator)', () 
 	});
 
 	it('/paper shows the embed and the dates the paper appeared on', async () => {
-		const it = h.emu.interact({ guildId, channelId, type: 2, data: command('paper', [{ name: 'id', type: STRING, value: 'https://arxiv.org/abs/2412.04887v2' }]) });
+		const it = h.emu.interact({
+			guildId,
+			channelId,
+			type: 2,
+			data: command('paper', [{ name: 'id', type: STRING, value: 'https://arxiv.org/abs/2412.04887v2' }]),
+		});
 		const res = await it.response();
 		expect(res.type).toBe(4);
 		const embed = (res.data?.['embeds'] as Array<Record<string, unknown>>)[0];
@@ -72,16 +77,22 @@ describe('look-up commands end to end (real discord.js, loopback emulator)', () 
 
 	it('/top ranks by votes and pages with buttons that carry their state', async () => {
 		const res = await h.emu
-			.interact({ guildId, channelId, type: 2, data: command('top', [{ name: 'period', type: STRING, value: 'week' }, { name: 'limit', type: INTEGER, value: 5 }]) })
+			.interact({
+				guildId,
+				channelId,
+				type: 2,
+				data: command('top', [
+					{ name: 'period', type: STRING, value: 'week' },
+					{ name: 'limit', type: INTEGER, value: 5 },
+				]),
+			})
 			.response();
 		const embed = (res.data?.['embeds'] as Array<Record<string, string>>)[0];
 		expect(embed?.['description']?.split('\n')[0]).toContain('Paper 23 of 2024-12-10');
 		const rows = res.data?.['components'] as Array<{ components: Array<{ custom_id: string; disabled?: boolean }> }>;
 		const next = rows[0]?.components[1];
 		expect(next?.custom_id).toBe('top:week:5:2024-12-10:2');
-		const page2 = await h.emu
-			.interact({ guildId, channelId, type: 3, data: { custom_id: next?.custom_id, component_type: 2 } })
-			.response();
+		const page2 = await h.emu.interact({ guildId, channelId, type: 3, data: { custom_id: next?.custom_id, component_type: 2 } }).response();
 		expect(page2.type).toBe(7);
 		const desc = (page2.data?.['embeds'] as Array<Record<string, string>>)[0]?.['description'] ?? '';
 		expect(desc).toContain('**6.**');
@@ -89,7 +100,9 @@ describe('look-up commands end to end (real discord.js, loopback emulator)', () 
 	});
 
 	it('/digest pages through a day within message limits, and autocompletes dates', async () => {
-		const res = await h.emu.interact({ guildId, channelId, type: 2, data: command('digest', [{ name: 'date', type: STRING, value: '2024-12-10' }]) }).response();
+		const res = await h.emu
+			.interact({ guildId, channelId, type: 2, data: command('digest', [{ name: 'date', type: STRING, value: '2024-12-10' }]) })
+			.response();
 		const embeds = res.data?.['embeds'] as unknown[];
 		expect(embeds.length).toBeGreaterThan(0);
 		expect(embeds.length).toBeLessThanOrEqual(10);
@@ -104,7 +117,9 @@ describe('look-up commands end to end (real discord.js, loopback emulator)', () 
 		const bad = await h.emu.interact({ guildId, channelId, type: 2, data: command('digest', [{ name: 'date', type: STRING, value: 'yesterday' }]) }).response();
 		expect(bad.data?.['flags']).toBe(64);
 		expect(bad.data?.['content']).toContain('YYYY-MM-DD');
-		const unknown = await h.emu.interact({ guildId, channelId, type: 2, data: command('digest', [{ name: 'date', type: STRING, value: '2020-01-01' }]) }).response();
+		const unknown = await h.emu
+			.interact({ guildId, channelId, type: 2, data: command('digest', [{ name: 'date', type: STRING, value: '2020-01-01' }]) })
+			.response();
 		expect(unknown.data?.['content']).toContain('2024-12-10');
 	});
 
@@ -140,7 +155,6 @@ describe('look-up commands end to end (real discord.js, loopback emulator)', () 
 		expect(res.type).toBe(4);
 		expect(h.emu.requests.filter((r) => r.path.endsWith('/callback') && r.fault).length - before).toBe(2);
 	});
-
 
 	it('resumes after the gateway drops (4000) and answers an interaction sent while it was away', async () => {
 		const resumed = new Promise<void>((r) => h.bot.client.once('shardResume', () => r()));

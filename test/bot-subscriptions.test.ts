@@ -60,7 +60,11 @@ describe('subscription commands end to end', () => {
 			return channel && !channel.isDMBased() && !channel.permissionsFor(h.bot.client.user!)?.has(perm);
 		});
 
-	const run = (name: string, options: Array<{ name: string; type: number; value: unknown }> = [], extra: { permissions?: string; channelId?: string; locale?: string; guildId?: string } = {}) =>
+	const run = (
+		name: string,
+		options: Array<{ name: string; type: number; value: unknown }> = [],
+		extra: { permissions?: string; channelId?: string; locale?: string; guildId?: string } = {},
+	) =>
 		answerOf(
 			h.emu.interact({
 				guildId: extra.guildId ?? guild.id,
@@ -202,7 +206,13 @@ describe('subscription commands end to end', () => {
 		const complete = async (value: string, locale: string) =>
 			(
 				await h.emu
-					.interact({ guildId: guild.id, channelId: guild.channels[0]!, type: 4, locale, data: { name: 'subscribe', type: 1, options: [{ name: 'timezone', type: STRING, value, focused: true }] } })
+					.interact({
+						guildId: guild.id,
+						channelId: guild.channels[0]!,
+						type: 4,
+						locale,
+						data: { name: 'subscribe', type: 1, options: [{ name: 'timezone', type: STRING, value, focused: true }] },
+					})
 					.response()
 			).data?.['choices'] as Array<{ value: string }>;
 		expect((await complete('', 'ko'))[0]?.value).toBe('Asia/Seoul');
@@ -213,7 +223,12 @@ describe('subscription commands end to end', () => {
 
 	it('autocompletes time zones', async () => {
 		const res = await h.emu
-			.interact({ guildId: guild.id, channelId: guild.channels[0]!, type: 4, data: { name: 'subscribe', type: 1, options: [{ name: 'timezone', type: STRING, value: 'seoul', focused: true }] } })
+			.interact({
+				guildId: guild.id,
+				channelId: guild.channels[0]!,
+				type: 4,
+				data: { name: 'subscribe', type: 1, options: [{ name: 'timezone', type: STRING, value: 'seoul', focused: true }] },
+			})
 			.response();
 		expect(res.data?.['choices']).toEqual([{ name: 'Asia/Seoul', value: 'Asia/Seoul' }]);
 	});
@@ -271,7 +286,13 @@ describe('subscription commands end to end', () => {
 			return list(guildId);
 		};
 		try {
-			const handle = h.emu.interact({ guildId: guild.id, channelId: guild.channels[0]!, type: 2, permissions: MANAGE_CHANNELS, data: { name: 'subscriptions', type: 1, options: [] } });
+			const handle = h.emu.interact({
+				guildId: guild.id,
+				channelId: guild.channels[0]!,
+				type: 2,
+				permissions: MANAGE_CHANNELS,
+				data: { name: 'subscriptions', type: 1, options: [] },
+			});
 			const first = await handle.response();
 			release();
 			expect(first.type).toBe(5);

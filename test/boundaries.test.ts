@@ -58,7 +58,9 @@ describe('layer boundaries', () => {
 			await writeFile(join(dir, file), text);
 		}
 		// The linked node_modules resolves outside the planted tree; name a package by its place in node_modules.
-		const found = (await cruise(dir, ['src', 'commands'])).map((v) => `${v.rule.name}: ${v.from} → ${v.to.replace(/^.*node_modules\//, 'node_modules/')}`).sort();
+		const found = (await cruise(dir, ['src', 'commands']))
+			.map((v) => `${v.rule.name}: ${v.from} → ${v.to.replace(/^.*node_modules\//, 'node_modules/')}`)
+			.sort();
 		expect(found).toEqual(
 			[
 				'only-the-root-imports-commands: src/bot/dispatcher.ts → commands/index.ts',

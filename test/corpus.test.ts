@@ -59,7 +59,11 @@ const KNOWN_EXTRA_ROWS: Record<string, string[]> = {
 };
 
 describe.skipIf(!present)('corpus: daily_papers_ko', () => {
-	const csv = present ? parseCsv(readFileSync(path.join(LOGS, 'papers_list.csv'), 'utf8')).slice(1).filter((r) => r.length >= 3) : [];
+	const csv = present
+		? parseCsv(readFileSync(path.join(LOGS, 'papers_list.csv'), 'utf8'))
+				.slice(1)
+				.filter((r) => r.length >= 3)
+		: [];
 	const byDate = new Map<string, Set<string>>();
 	for (const r of csv) {
 		const id = parseArxivId(r[r.length - 1] ?? '');
@@ -83,9 +87,7 @@ describe.skipIf(!present)('corpus: daily_papers_ko', () => {
 		expect(file.replace(/\\/g, '/')).toContain(date.replace(/-/g, '/'));
 		const ids = new Set(r.digest?.papers.map((p) => p.id));
 		const rows = byDate.get(date) ?? new Set<string>();
-		const headingIds = new Set(
-			[...readFileSync(file, 'utf8').matchAll(/^### \[.*\]\((https?:\/\/[^)\s]+)\)\s*$/gm)].map((m) => parseArxivId(m[1] ?? '')),
-		);
+		const headingIds = new Set([...readFileSync(file, 'utf8').matchAll(/^### \[.*\]\((https?:\/\/[^)\s]+)\)\s*$/gm)].map((m) => parseArxivId(m[1] ?? '')));
 		// Every `###` heading of the file is read, and nothing else.
 		expect(ids).toEqual(headingIds);
 		for (const id of ids) expect(rows.has(id), `${id} on ${date} is not in papers_list.csv`).toBe(true);

@@ -29,7 +29,9 @@ describe('delivery and the ledger', () => {
 		expect(h.emu.messages(corrupt)).toHaveLength(0);
 		expect(h.emu.messages(healthy).length).toBeGreaterThan(0);
 		expect(await storeRecords(h.store).get(key)).toBe('{"value": {"channelId": "');
-		const warning = h.logs.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l['level'] === 'warn' && l['date'] === today && l['channel'] === corrupt);
+		const warning = h.logs
+			.map((l) => JSON.parse(l) as Record<string, unknown>)
+			.find((l) => l['level'] === 'warn' && l['date'] === today && l['channel'] === corrupt);
 		expect(String(warning?.['msg'])).toMatch(/ledger/);
 	});
 });

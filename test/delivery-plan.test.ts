@@ -28,7 +28,9 @@ describe('messageNonce', () => {
 		const a = messageNonce('1', '2026-03-10', ['x', 'y']);
 		expect(a).toBe(messageNonce('1', '2026-03-10', ['x', 'y']));
 		expect(a.length).toBeLessThanOrEqual(25);
-		expect(new Set([a, messageNonce('2', '2026-03-10', ['x', 'y']), messageNonce('1', '2026-03-11', ['x', 'y']), messageNonce('1', '2026-03-10', ['x'])]).size).toBe(4);
+		expect(
+			new Set([a, messageNonce('2', '2026-03-10', ['x', 'y']), messageNonce('1', '2026-03-11', ['x', 'y']), messageNonce('1', '2026-03-10', ['x'])]).size,
+		).toBe(4);
 	});
 });
 

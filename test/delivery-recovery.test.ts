@@ -6,8 +6,6 @@ import { papersFor, writeDigest, type FixturePaper } from './helpers/digests.ts'
 import { receivedIds, until } from './helpers/received.ts';
 import { subscribe } from './helpers/subscriptions.ts';
 
-
-
 const today = () => new Date().toISOString().slice(0, 10);
 
 /**
@@ -98,7 +96,11 @@ describe('delivery recovers without posting twice or skipping', () => {
 		await h!.bot.refresh();
 		await h!.bot.ctx.scheduler.idle();
 		expect(receivedIds(h!.emu, ch)).toHaveLength(3);
-		await writeDigest(`${h!.dir}/digests`, date, papers.map((p, i) => ({ ...p, votes: 100 - i })));
+		await writeDigest(
+			`${h!.dir}/digests`,
+			date,
+			papers.map((p, i) => ({ ...p, votes: 100 - i })),
+		);
 		await h!.bot.refresh();
 		await h!.bot.ctx.scheduler.idle();
 		expect(receivedIds(h!.emu, ch)).toHaveLength(3);

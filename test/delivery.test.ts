@@ -5,8 +5,6 @@ import { receivedIds, until } from './helpers/received.ts';
 import { storeRecords } from './helpers/store-records.ts';
 import { subscribe } from './helpers/subscriptions.ts';
 
-
-
 describe('daily delivery end to end', () => {
 	let h: Harness | undefined;
 	afterEach(async () => {
@@ -313,7 +311,15 @@ describe('daily delivery end to end', () => {
 		});
 		const [ch] = g.channels as [string];
 		const admin = String(1n << 4n);
-		await answerOf(h.emu.interact({ guildId: g.id, channelId: ch, type: 2, permissions: admin, data: { name: 'subscribe', type: 1, options: [{ name: 'time', type: 3, value: '00:00' }] } }));
+		await answerOf(
+			h.emu.interact({
+				guildId: g.id,
+				channelId: ch,
+				type: 2,
+				permissions: admin,
+				data: { name: 'subscribe', type: 1, options: [{ name: 'time', type: 3, value: '00:00' }] },
+			}),
+		);
 		await h.bot.ctx.scheduler.idle();
 		expect((await h.store.subscriptions.get(g.id, ch))?.startAfterDate).toBe(today);
 		expect(h.emu.messages(ch)).toHaveLength(0);

@@ -179,9 +179,7 @@ describe('digest/parse', () => {
 		].join('\n');
 		const r = parseDigest(text, 'x.md');
 		expect(r.digest?.papers.map((p) => p.id)).toEqual(['2401.00001']);
-		expect(r.problems).toEqual([
-			expect.objectContaining({ line: 9, level: 'warning', message: expect.stringMatching(/"Highlights" \(line 7\).*2024-01-02/) }),
-		]);
+		expect(r.problems).toEqual([expect.objectContaining({ line: 9, level: 'warning', message: expect.stringMatching(/"Highlights" \(line 7\).*2024-01-02/) })]);
 	});
 
 	it('reports a file with no digest heading and returns no digest', () => {
@@ -223,10 +221,28 @@ describe('digest/parse', () => {
 
 		it('on random markdown-ish lines', () => {
 			const line = fc.oneof(
-				fc.constantFrom('## Daily Papers (2024-01-02)', '### [T](https://arxiv.org/abs/2401.00001)', '### [', 'Vote: ', 'Authors: [', '- ***', '- **x**:', '![](', '<div>', '```', '1) a', '\t', '\r', ''),
+				fc.constantFrom(
+					'## Daily Papers (2024-01-02)',
+					'### [T](https://arxiv.org/abs/2401.00001)',
+					'### [',
+					'Vote: ',
+					'Authors: [',
+					'- ***',
+					'- **x**:',
+					'![](',
+					'<div>',
+					'```',
+					'1) a',
+					'\t',
+					'\r',
+					'',
+				),
 				fc.string({ maxLength: 30 }),
 			);
-			fc.assert(fc.property(fc.array(line, { maxLength: 40 }), (lines) => check(lines.join('\n'))), { numRuns: 300 });
+			fc.assert(
+				fc.property(fc.array(line, { maxLength: 40 }), (lines) => check(lines.join('\n'))),
+				{ numRuns: 300 },
+			);
 		});
 
 		it('on mutations of a real digest', () => {
@@ -243,4 +259,3 @@ describe('digest/parse', () => {
 		});
 	});
 });
-

@@ -28,7 +28,10 @@ describe('emulator gateway', () => {
 		expect(client.user.id).toBe(emu.appId);
 		expect(client.application.id).toBe(emu.appId);
 		expect([...client.guilds.cache.keys()].sort()).toEqual([guildA, guildB].sort());
-		const names = client.guilds.cache.get(guildA)?.channels.cache.map((c) => c.name).sort();
+		const names = client.guilds.cache
+			.get(guildA)
+			?.channels.cache.map((c) => c.name)
+			.sort();
 		expect(names).toEqual(['chat', 'daily-papers']);
 	});
 
@@ -37,13 +40,15 @@ describe('emulator gateway', () => {
 		const channel = client.channels.cache.get(channelId);
 		if (!channel || channel.isDMBased()) throw new Error('channel not cached');
 		const perms = channel.permissionsFor(client.user);
-		expect(perms?.has([
-			PermissionFlagsBits.ViewChannel,
-			PermissionFlagsBits.SendMessages,
-			PermissionFlagsBits.EmbedLinks,
-			PermissionFlagsBits.CreatePublicThreads,
-			PermissionFlagsBits.SendMessagesInThreads,
-		])).toBe(true);
+		expect(
+			perms?.has([
+				PermissionFlagsBits.ViewChannel,
+				PermissionFlagsBits.SendMessages,
+				PermissionFlagsBits.EmbedLinks,
+				PermissionFlagsBits.CreatePublicThreads,
+				PermissionFlagsBits.SendMessagesInThreads,
+			]),
+		).toBe(true);
 		expect(perms?.has(PermissionFlagsBits.Administrator)).toBe(false);
 	});
 
@@ -116,7 +121,12 @@ describe('emulator sharding', () => {
 	it('gives each of two shard clients only the guilds of its shard, and routes interactions to it', async () => {
 		const [zero, one] = await Promise.all([connectClient(emu, { shards: 0, shardCount: 2 }), connectClient(emu, { shards: 1, shardCount: 2 })]);
 		clients.push(zero, one);
-		const expected = (shard: number) => emu.guilds().filter((g) => shardOf(g.id, 2) === shard).map((g) => g.id).sort();
+		const expected = (shard: number) =>
+			emu
+				.guilds()
+				.filter((g) => shardOf(g.id, 2) === shard)
+				.map((g) => g.id)
+				.sort();
 		expect([...zero.guilds.cache.keys()].sort()).toEqual(expected(0));
 		expect([...one.guilds.cache.keys()].sort()).toEqual(expected(1));
 
@@ -124,7 +134,12 @@ describe('emulator sharding', () => {
 		if (!target) throw new Error('no guild on shard 1');
 		const got: string[] = [];
 		zero.on(Events.InteractionCreate, () => got.push('zero'));
-		const onOne = new Promise<void>((resolve) => one.once(Events.InteractionCreate, () => { got.push('one'); resolve(); }));
+		const onOne = new Promise<void>((resolve) =>
+			one.once(Events.InteractionCreate, () => {
+				got.push('one');
+				resolve();
+			}),
+		);
 		emu.interact({ guildId: target.id, channelId: target.channels[0] ?? '', type: 2, data: { name: 'ping' } });
 		await onOne;
 		expect(got).toEqual(['one']);

@@ -31,7 +31,14 @@ describe('emulator interactions', () => {
 			seen = i;
 			if (i.isChatInputCommand()) await i.reply({ content: 'ok', allowedMentions: { parse: [] } });
 		};
-		const h = emu.interact({ guildId, channelId, type: 2, locale: 'ko', permissions: 32n, data: { name: 'paper', options: [{ name: 'id', type: 3, value: '2412.04887' }] } });
+		const h = emu.interact({
+			guildId,
+			channelId,
+			type: 2,
+			locale: 'ko',
+			permissions: 32n,
+			data: { name: 'paper', options: [{ name: 'id', type: 3, value: '2412.04887' }] },
+		});
 		await h.response();
 		if (!seen?.isChatInputCommand()) throw new Error('not a chat input command');
 		expect(seen.commandName).toBe('paper');
@@ -94,7 +101,9 @@ describe('emulator interactions', () => {
 	it('records a button update as type 7 and exposes the updated message', async () => {
 		handler = async (i) => {
 			if (!i.isButton()) return;
-			const row = new ActionRowBuilder<ButtonBuilder>().addComponents(new ButtonBuilder().setCustomId('top:page:3:week').setLabel('Next').setStyle(ButtonStyle.Secondary));
+			const row = new ActionRowBuilder<ButtonBuilder>().addComponents(
+				new ButtonBuilder().setCustomId('top:page:3:week').setLabel('Next').setStyle(ButtonStyle.Secondary),
+			);
 			await i.update({ content: `page for ${i.customId}`, components: [row] });
 		};
 		const h = emu.interact({ guildId, channelId, type: 3, data: { custom_id: 'top:page:2:week' } });

@@ -4,7 +4,10 @@ import { startEmulator, validateBody, embedsLength, type Emulator } from './emul
 import { connectClient } from './emulator/client.ts';
 
 function catchError(p: Promise<unknown>): Promise<unknown> {
-	return p.then(() => undefined, (e: unknown) => e);
+	return p.then(
+		() => undefined,
+		(e: unknown) => e,
+	);
 }
 
 describe('emulator REST', () => {
@@ -168,7 +171,12 @@ describe('emulator REST', () => {
 	});
 
 	it('validates and stores bulk-overwritten guild and global commands', async () => {
-		const cmd = { name: 'paper', description: 'Look up a paper', default_member_permissions: '32', options: [{ type: 3, name: 'id', description: 'arXiv id', required: true, autocomplete: true }] };
+		const cmd = {
+			name: 'paper',
+			description: 'Look up a paper',
+			default_member_permissions: '32',
+			options: [{ type: 3, name: 'id', description: 'arXiv id', required: true, autocomplete: true }],
+		};
 		await client.rest.put(Routes.applicationGuildCommands(emu.appId, guildId), { body: [cmd] });
 		expect(emu.commands(guildId).map((c) => c['name'])).toEqual(['paper']);
 		await client.rest.put(Routes.applicationCommands(emu.appId), { body: [cmd, { ...cmd, name: 'top' }] });
@@ -181,7 +189,14 @@ describe('emulator REST', () => {
 
 describe('emulator validateBody', () => {
 	it('accepts a digest-shaped message', () => {
-		expect(validateBody('message-create', { embeds: [{ title: 't', description: 'd', fields: [{ name: 'n', value: 'v' }] }], nonce: 'x', enforce_nonce: true, allowed_mentions: { parse: [] } })).toBeUndefined();
+		expect(
+			validateBody('message-create', {
+				embeds: [{ title: 't', description: 'd', fields: [{ name: 'n', value: 'v' }] }],
+				nonce: 'x',
+				enforce_nonce: true,
+				allowed_mentions: { parse: [] },
+			}),
+		).toBeUndefined();
 	});
 
 	it('nests errors by path like Discord', () => {

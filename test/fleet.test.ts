@@ -114,8 +114,20 @@ function coordinatorContract(makePair: () => Promise<Pair>) {
 		const swept: string[] = [];
 		const leases: Array<{ who: string; key: string; won: boolean }> = [];
 		const jobs = [
-			scheduleFleetJobs({ leases: recordingLeases(a.leases, 'a', leases), ledger: a.ledger, logger: silentLogger, sweepPattern: '* * * * * *', onSweep: () => swept.push('a') }),
-			scheduleFleetJobs({ leases: recordingLeases(b.leases, 'b', leases), ledger: b.ledger, logger: silentLogger, sweepPattern: '* * * * * *', onSweep: () => swept.push('b') }),
+			scheduleFleetJobs({
+				leases: recordingLeases(a.leases, 'a', leases),
+				ledger: a.ledger,
+				logger: silentLogger,
+				sweepPattern: '* * * * * *',
+				onSweep: () => swept.push('a'),
+			}),
+			scheduleFleetJobs({
+				leases: recordingLeases(b.leases, 'b', leases),
+				ledger: b.ledger,
+				logger: silentLogger,
+				sweepPattern: '* * * * * *',
+				onSweep: () => swept.push('b'),
+			}),
 		];
 		try {
 			await until(() => swept.length >= 2 && new Set(leases.map((l) => l.who)).size === 2, 20_000, 'two sweeps, with both processes competing');

@@ -1,15 +1,7 @@
 import type { APIEmbed } from 'discord.js';
 import { describe, expect, it } from 'vitest';
 import { parseDigest } from '../src/digest/parse.ts';
-import {
-	PAPER_COLOR,
-	PAPER_EMBED_BUDGET,
-	digestMessages,
-	embedLength,
-	paperEmbed,
-	shortenAuthors,
-	summaryDescription,
-} from '../src/render/embed.ts';
+import { PAPER_COLOR, PAPER_EMBED_BUDGET, digestMessages, embedLength, paperEmbed, shortenAuthors, summaryDescription } from '../src/render/embed.ts';
 import { EMBED_FIELD_VALUE_MAX, MESSAGE_EMBEDS_TOTAL_MAX } from '../src/render/limits.ts';
 import { paper } from './helpers/papers.ts';
 
@@ -43,7 +35,14 @@ describe('render/embed', () => {
 	});
 
 	it('renders unlabelled bullets with a dot', () => {
-		const embed = paperEmbed(paper({ summary: [{ label: null, text: 'first' }, { label: null, text: 'second' }] }));
+		const embed = paperEmbed(
+			paper({
+				summary: [
+					{ label: null, text: 'first' },
+					{ label: null, text: 'second' },
+				],
+			}),
+		);
 		expect(embed.description).toBe('• first\n• second');
 	});
 
@@ -201,14 +200,15 @@ describe('render/embed', () => {
 
 	it('packs at most 10 embeds per message', () => {
 		const small = paper({ summary: [], authors: [], title: 'T' });
-		const messages = digestMessages('2024-12-09', Array.from({ length: 25 }, () => small));
+		const messages = digestMessages(
+			'2024-12-09',
+			Array.from({ length: 25 }, () => small),
+		);
 		expect(messages.map((m) => m.embeds.length)).toEqual([10, 10, 5]);
 	});
 
 	it('packs greedily up to 6000 per message, keeping paper order', () => {
-		const papers = Array.from({ length: 9 }, (_, i) =>
-			paper({ title: `Paper ${i}`, summary: [{ label: 'A', text: sentence.repeat(30) }] }),
-		);
+		const papers = Array.from({ length: 9 }, (_, i) => paper({ title: `Paper ${i}`, summary: [{ label: 'A', text: sentence.repeat(30) }] }));
 		const messages = digestMessages('2024-12-09', papers);
 		for (const m of messages) {
 			expect(m.embeds.reduce((n, e) => n + embedLength(e), 0)).toBeLessThanOrEqual(MESSAGE_EMBEDS_TOTAL_MAX);
@@ -232,7 +232,8 @@ describe('render/embed', () => {
 	});
 
 	it('shows parsed bold and escapes as their words, with no literal asterisks or backslashes', () => {
-		const md = '## Daily Papers (2024-08-15)\n\n### [Aquila2](https://arxiv.org/abs/2408.07410)\n\n- ***Technical Details***: 1. **Tokenizer**: BPE \\* 사용.\n';
+		const md =
+			'## Daily Papers (2024-08-15)\n\n### [Aquila2](https://arxiv.org/abs/2408.07410)\n\n- ***Technical Details***: 1. **Tokenizer**: BPE \\* 사용.\n';
 		const summary = parseDigest(md, 'x.md').digest?.papers[0]?.summary ?? [];
 		// The renderer escapes the plain `*` so Discord shows it, and nothing else is left to format.
 		expect(summaryDescription(summary, 4096)).toBe('**기술적 세부 사항**: 1. Tokenizer: BPE \\* 사용.');

@@ -68,8 +68,39 @@ function violations(body: MessageBody): string[] {
 // Units that stress cutting: astral emoji, lone surrogates, combining marks, flags, ZWJ
 // sequences, Korean, markdown, mentions, white space of every kind.
 const nasty = fc.constantFrom(
-	'a', 'Z', '한', '국', ' ', '  ', '\n', '\n\n', '\t', '.', '. ', '다. ', '[', ']', '*', '_', '\\', '`', '|', '~',
-	'@everyone', '<@123>', '<@&456>', '😀', '👩‍👩‍👧', '🇰🇷', 'e\u0301', '\u0301', '\uD83D', '\uDE00', '\u200D', '𝒜', '…',
+	'a',
+	'Z',
+	'한',
+	'국',
+	' ',
+	'  ',
+	'\n',
+	'\n\n',
+	'\t',
+	'.',
+	'. ',
+	'다. ',
+	'[',
+	']',
+	'*',
+	'_',
+	'\\',
+	'`',
+	'|',
+	'~',
+	'@everyone',
+	'<@123>',
+	'<@&456>',
+	'😀',
+	'👩‍👩‍👧',
+	'🇰🇷',
+	'e\u0301',
+	'\u0301',
+	'\uD83D',
+	'\uDE00',
+	'\u200D',
+	'𝒜',
+	'…',
 );
 const text = (maxLength: number) =>
 	fc.oneof(
@@ -197,7 +228,14 @@ describe('render limits', () => {
 				for (const { line: _line, ...p } of digest?.papers ?? []) {
 					papers += 1;
 					const description = paperEmbed({ ...p, date: '2024-12-09', dates: [] }).description ?? '';
-					const whole = p.summary.every((s) => description.includes(s.text.replace(/\s+/g, ' ').trim().replace(/[\\*_~`|[\]]/g, '\\$&')));
+					const whole = p.summary.every((s) =>
+						description.includes(
+							s.text
+								.replace(/\s+/g, ' ')
+								.trim()
+								.replace(/[\\*_~`|[\]]/g, '\\$&'),
+						),
+					);
 					if (!whole) cut += 1;
 				}
 			}

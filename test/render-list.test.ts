@@ -17,8 +17,7 @@ describe('render/list', () => {
 		});
 		expect(embed.title).toBe('Top papers — week');
 		expect(embed.description).toBe(
-			'**11.** [Momentum-GS](https://arxiv.org/abs/2412.04887) · ▲ 12 · 2024-12-09\n' +
-				'**12.** [SwiftEdit](https://arxiv.org/abs/2412.04301) · 2024-12-10',
+			'**11.** [Momentum-GS](https://arxiv.org/abs/2412.04887) · ▲ 12 · 2024-12-09\n' + '**12.** [SwiftEdit](https://arxiv.org/abs/2412.04301) · 2024-12-10',
 		);
 		expect(embed.footer).toEqual({ text: 'Page 2/3' });
 	});

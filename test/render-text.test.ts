@@ -1,13 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-	ELLIPSIS,
-	escapeMarkdown,
-	graphemeFloor,
-	oneLine,
-	truncate,
-	truncateEscaped,
-	wellFormed,
-} from '../src/render/text.ts';
+import { ELLIPSIS, escapeMarkdown, graphemeFloor, oneLine, truncate, truncateEscaped, wellFormed } from '../src/render/text.ts';
 
 const isWellFormed = (s: string): boolean => (s as unknown as { isWellFormed(): boolean }).isWellFormed();
 
@@ -83,9 +75,7 @@ describe('render/text', () => {
 	});
 
 	it('escapes what breaks a masked link or starts formatting, and nothing else', () => {
-		expect(escapeMarkdown('[CLS] token *is* _all_ ~~you~~ `need` | a\\b')).toBe(
-			'\\[CLS\\] token \\*is\\* \\_all\\_ \\~\\~you\\~\\~ \\`need\\` \\| a\\\\b',
-		);
+		expect(escapeMarkdown('[CLS] token *is* _all_ ~~you~~ `need` | a\\b')).toBe('\\[CLS\\] token \\*is\\* \\_all\\_ \\~\\~you\\~\\~ \\`need\\` \\| a\\\\b');
 		expect(escapeMarkdown('모멘텀 (Momentum) 3.5% @everyone')).toBe('모멘텀 (Momentum) 3.5% @everyone');
 	});
 

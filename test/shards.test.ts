@@ -65,7 +65,12 @@ describe.skipIf(!redisAvailable)('sharded fleet over Redis (two shard processes)
 		const { emu, env, channels } = f;
 		const procs = [0, 1].map((id) => spawnBot('src/main.ts', { ...env, SHARD_IDS: String(id), SHARD_COUNT: String(SHARDS) }));
 		await Promise.all(procs.map((p) => p.waitForLog((l) => l.msg === 'ready')));
-		expect(emu.sessions().map((s) => s.shard.join('/')).sort()).toEqual(['0/2', '1/2']);
+		expect(
+			emu
+				.sessions()
+				.map((s) => s.shard.join('/'))
+				.sort(),
+		).toEqual(['0/2', '1/2']);
 
 		const today = new Date().toISOString().slice(0, 10);
 		const papers = papersFor(today, 15);
@@ -118,7 +123,12 @@ describe.skipIf(!redisAvailable)('sharded fleet over Redis (two shard processes)
 		await manager.waitForLog((l) => l.msg === 'all shards ready', 40_000);
 		// Each shard's own 'ready' line may trail the manager's by a moment (they share one pipe).
 		await until(() => manager.logs.filter((l) => l.msg === 'ready').length >= SHARDS, 5000, 'both shards to log ready');
-		expect(emu.sessions().map((s) => s.shard.join('/')).sort()).toEqual(['0/2', '1/2']);
+		expect(
+			emu
+				.sessions()
+				.map((s) => s.shard.join('/'))
+				.sort(),
+		).toEqual(['0/2', '1/2']);
 
 		const today = new Date().toISOString().slice(0, 10);
 		const papers = papersFor(today, 3);

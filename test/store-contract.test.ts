@@ -53,7 +53,8 @@ function draft(guildId: string, channelId: string, extra: Partial<SubscriptionDr
 const envelope = (value: unknown) => JSON.stringify({ value });
 
 const sentKeys = async (store: Store, channelId: string, date: string) => new Set((await store.ledger.sent(channelId, date)).keys());
-const sentPaperIds = async (store: Store, channelId: string, date: string) => new Set([...(await store.ledger.sent(channelId, date)).values()].flatMap((e) => e.paperIds));
+const sentPaperIds = async (store: Store, channelId: string, date: string) =>
+	new Set([...(await store.ledger.sent(channelId, date)).values()].flatMap((e) => e.paperIds));
 
 function storeContract(makeLocation: () => Promise<Location>) {
 	let location: Promise<Location> | undefined;
@@ -451,7 +452,6 @@ function storeContract(makeLocation: () => Promise<Location>) {
 		await a.close();
 		expect(await b.leases.tryLock('held', 30_000)).toBe(true);
 	});
-
 }
 
 describe('store (sqlite)', () => {

@@ -41,10 +41,17 @@ export function guardInteractions(client: Client, logger: Logger): void {
 	client.on(Events.Raw, (packet: GatewayDispatchPayload) => {
 		if (packet.t !== GatewayDispatchEvents.InteractionCreate) return;
 		const read = ReadableInteraction.safeParse(packet.d);
-		const problem = !read.success ? read.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') : !read.data.user && !read.data.member ? 'neither user nor member.user' : null;
+		const problem = !read.success
+			? read.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')
+			: !read.data.user && !read.data.member
+				? 'neither user nor member.user'
+				: null;
 		if (!problem) return;
 		const d = packet.d as { id?: unknown; guild_id?: unknown; type: number };
-		logger.warn({ interaction: typeof d.id === 'string' ? d.id : null, guild: typeof d.guild_id === 'string' ? d.guild_id : null, problem }, 'dropped an interaction the gateway sent malformed');
+		logger.warn(
+			{ interaction: typeof d.id === 'string' ? d.id : null, guild: typeof d.guild_id === 'string' ? d.guild_id : null, problem },
+			'dropped an interaction the gateway sent malformed',
+		);
 		d.type = UNKNOWN_TYPE;
 	});
 }

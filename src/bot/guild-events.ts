@@ -13,24 +13,23 @@ interface LifecycleDeps {
 
 /** A deleted channel or a guild the bot left takes its subscriptions with it. */
 export function watchGuildLifecycle(client: Client, { subscriptions, scheduler, logger }: LifecycleDeps): void {
-client.on(Events.ChannelDelete, (channel) => {
-	if (channel.isDMBased()) return;
-	scheduler.remove(channel.guildId, channel.id);
-	subscriptions
-		.delete(channel.guildId, channel.id)
-		.then((had) => had && logger.info({ guild: channel.guildId, channel: channel.id }, 'channel deleted; subscription removed'))
-		.catch((err: unknown) => logger.error({ err }, 'could not remove subscription of deleted channel'));
-});
-client.on(Events.GuildDelete, (guild) => {
-	// discord.js emits GuildUnavailable for an outage; GuildDelete means the bot left or was removed,
-	// even when the guild had been unavailable before.
-	scheduler.removeGuild(guild.id);
-	subscriptions
-		.deleteGuild(guild.id)
-		.then((n) => n && logger.info({ guild: guild.id, removed: n }, 'left guild; subscriptions removed'))
-		.catch((err: unknown) => logger.error({ err }, 'could not remove subscriptions of a guild we left'));
-});
-
+	client.on(Events.ChannelDelete, (channel) => {
+		if (channel.isDMBased()) return;
+		scheduler.remove(channel.guildId, channel.id);
+		subscriptions
+			.delete(channel.guildId, channel.id)
+			.then((had) => had && logger.info({ guild: channel.guildId, channel: channel.id }, 'channel deleted; subscription removed'))
+			.catch((err: unknown) => logger.error({ err }, 'could not remove subscription of deleted channel'));
+	});
+	client.on(Events.GuildDelete, (guild) => {
+		// discord.js emits GuildUnavailable for an outage; GuildDelete means the bot left or was removed,
+		// even when the guild had been unavailable before.
+		scheduler.removeGuild(guild.id);
+		subscriptions
+			.deleteGuild(guild.id)
+			.then((n) => n && logger.info({ guild: guild.id, removed: n }, 'left guild; subscriptions removed'))
+			.catch((err: unknown) => logger.error({ err }, 'could not remove subscriptions of a guild we left'));
+	});
 }
 
 /**

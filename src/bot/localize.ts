@@ -22,6 +22,8 @@ export function withEnglishLocale<T extends Localizable>(item: T): T {
 	return out as T;
 }
 
-export function commandBodies(commands: ReadonlyArray<{ data: RESTPostAPIChatInputApplicationCommandsJSONBody }>): RESTPostAPIChatInputApplicationCommandsJSONBody[] {
+export function commandBodies(
+	commands: ReadonlyArray<{ data: RESTPostAPIChatInputApplicationCommandsJSONBody }>,
+): RESTPostAPIChatInputApplicationCommandsJSONBody[] {
 	return commands.map((c) => withEnglishLocale(c.data as Localizable) as RESTPostAPIChatInputApplicationCommandsJSONBody);
 }

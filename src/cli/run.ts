@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { Archive, TOP_PERIODS, type TopPeriod } from '../archive/archive.ts';
+import { type Archive, TOP_PERIODS, type TopPeriod } from '../archive/archive.ts';
 import { loadArchive } from '../archive/load.ts';
 import { ConfigError, loadConfig } from '../config.ts';
 import { parseArxivId } from '../digest/arxiv.ts';
@@ -47,11 +47,7 @@ export function paperJson(p: ArchivedPaper): Record<string, unknown> {
 }
 
 function paperText(p: ArchivedPaper): string {
-	const lines = [
-		`${p.title}`,
-		`  ${p.url}`,
-		`  ${p.id} · ${p.dates.length > 1 ? `dates ${p.dates.join(', ')}` : `date ${p.date}`} · votes ${p.votes ?? '–'}`,
-	];
+	const lines = [`${p.title}`, `  ${p.url}`, `  ${p.id} · ${p.dates.length > 1 ? `dates ${p.dates.join(', ')}` : `date ${p.date}`} · votes ${p.votes ?? '–'}`];
 	if (p.authors.length > 0) lines.push(`  authors: ${p.authors.join(', ')}`);
 	if (p.thumbnail) lines.push(`  thumbnail: ${p.thumbnail}`);
 	for (const s of p.summary) lines.push(`  - ${s.label ? `${s.label}: ` : ''}${s.text.replace(/\n/g, '\n    ')}`);

@@ -148,7 +148,12 @@ export async function deliverSubscription(sub: Subscription, deps: DeliveryDeps)
 }
 
 /** The unconfirmed send of a digest, if its nonce is not in the ledger yet. */
-async function readPending(sub: Subscription, date: string, ledger: Map<string, LedgerEntry>, deps: DeliveryDeps): Promise<(PendingSend & { at: string }) | null> {
+async function readPending(
+	sub: Subscription,
+	date: string,
+	ledger: Map<string, LedgerEntry>,
+	deps: DeliveryDeps,
+): Promise<(PendingSend & { at: string }) | null> {
 	const pending = await deps.ledger.pending(sub.channelId, date);
 	return pending && !ledger.has(pending.nonce) ? pending : null;
 }
@@ -177,7 +182,12 @@ async function send(
 		return { id: '0' };
 	}
 	if ((posted.embeds?.length ?? 0) < message.body.embeds.length) {
-		throw new SendFailed({ action: 'pause', code: 50013, status: 403, reason: 'Missing Permissions: the bot needs Embed Links here (Discord removed the embeds)' });
+		throw new SendFailed({
+			action: 'pause',
+			code: 50013,
+			status: 403,
+			reason: 'Missing Permissions: the bot needs Embed Links here (Discord removed the embeds)',
+		});
 	}
 	return posted;
 }
@@ -219,13 +229,7 @@ async function post(rest: REST, channelId: string, body: MessageBody): Promise<A
  * from it that holds the papers. A thread started from a message has that message's id, so a
  * crash between the two steps recovers without a second thread.
  */
-async function ensureThread(
-	sub: Subscription,
-	date: string,
-	papers: readonly ArchivedPaper[],
-	locale: Locale,
-	deps: DeliveryDeps,
-): Promise<string> {
+async function ensureThread(sub: Subscription, date: string, papers: readonly ArchivedPaper[], locale: Locale, deps: DeliveryDeps): Promise<string> {
 	const known = await deps.ledger.getThread(sub.channelId, date);
 	if (known) return known;
 	const headerKey = messageNonce(sub.channelId, date, [], 'header');

@@ -36,7 +36,6 @@ const LABEL_MAX = 64;
 /** Below this a bullet says nothing; fewer, whole-ish bullets read better than many stubs. */
 const BULLET_MIN = 40;
 
-
 /** What Discord counts toward a message's 6000: title, description, field names and values, footer, author name. */
 export function embedLength(embed: APIEmbed): number {
 	let n = (embed.title?.length ?? 0) + (embed.description?.length ?? 0);

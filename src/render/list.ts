@@ -22,7 +22,6 @@ const LIST_TITLE_MIN = 24;
 /** Room for `2024-12-09`; anything longer is not a date. */
 const DATE_MAX = 16;
 
-
 // Parentheses and spaces would end a masked link's target early.
 function linkTarget(url: string): string {
 	return url.replace(/[()<> ]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);

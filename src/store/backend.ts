@@ -117,8 +117,7 @@ export async function openSqlite(url: string, namespace: string, logger: Logger)
 	const table = adapter.opts.table ?? 'keyv';
 	const full = (key: string) => `${namespace}:${key}`;
 	let locksReady: Promise<unknown> | undefined;
-	const locks = () =>
-		(locksReady ??= query('CREATE TABLE IF NOT EXISTS paperboy_locks(key TEXT PRIMARY KEY, token TEXT NOT NULL, expires INTEGER NOT NULL)'));
+	const locks = () => (locksReady ??= query('CREATE TABLE IF NOT EXISTS paperboy_locks(key TEXT PRIMARY KEY, token TEXT NOT NULL, expires INTEGER NOT NULL)'));
 
 	return {
 		kind: 'sqlite',
@@ -179,12 +178,7 @@ export function describeRedisUrl(url: string): string {
 
 const RELEASE_SCRIPT = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end";
 
-export async function openRedis(
-	url: string,
-	namespace: string,
-	logger: Logger,
-	opts: { connectTimeoutMs?: number } = {},
-): Promise<Backend> {
+export async function openRedis(url: string, namespace: string, logger: Logger, opts: { connectTimeoutMs?: number } = {}): Promise<Backend> {
 	const where = describeRedisUrl(url);
 	let connectedOnce = false;
 	let closing = false;

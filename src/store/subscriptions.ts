@@ -188,7 +188,11 @@ export function createSubscriptions({ records, leases, now, channelsRemoved }: S
 				const existed = await keyv.delete(storeKeys.subscription(g, c));
 				const channelIds = await channelIdsOf(g);
 				const indexed = channelIds.includes(c);
-				if (indexed) await writeIndex(g, channelIds.filter((x) => x !== c));
+				if (indexed)
+					await writeIndex(
+						g,
+						channelIds.filter((x) => x !== c),
+					);
 				return existed || indexed;
 			});
 			if (removed) await forget([c]);

@@ -20,7 +20,11 @@ function formatter(timeZone: string): Intl.DateTimeFormat {
 
 /** The wall-clock day and minute of `now` in `timeZone` (daylight saving included, via Intl). */
 export function localTime(now: Date, timeZone: string): { date: string; minutes: number } {
-	const parts = Object.fromEntries(formatter(timeZone).formatToParts(now).map((p) => [p.type, p.value]));
+	const parts = Object.fromEntries(
+		formatter(timeZone)
+			.formatToParts(now)
+			.map((p) => [p.type, p.value]),
+	);
 	return { date: `${parts.year}-${parts.month}-${parts.day}`, minutes: Number(parts.hour) * 60 + Number(parts.minute) };
 }
 

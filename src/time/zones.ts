@@ -118,7 +118,7 @@ const PLACES: Record<string, string> = {
 	seattle: 'America/Los_Angeles',
 	시애틀: 'America/Los_Angeles',
 	로스앤젤레스: 'America/Los_Angeles',
-	'la': 'America/Los_Angeles',
+	la: 'America/Los_Angeles',
 	'silicon valley': 'America/Los_Angeles',
 	토론토: 'America/Toronto',
 	밴쿠버: 'America/Vancouver',
@@ -168,7 +168,12 @@ function fromOffset(text: string): string | null | undefined {
 	return PART_HOUR_OFFSETS[`${sign}${String(hours).padStart(2, '0')}:${String(minutes).padStart(2, '0')}`] ?? null;
 }
 
-const fold = (s: string) => s.normalize('NFC').toLowerCase().replace(/[_\s]+/g, ' ').trim();
+const fold = (s: string) =>
+	s
+		.normalize('NFC')
+		.toLowerCase()
+		.replace(/[_\s]+/g, ' ')
+		.trim();
 
 /** The city of each zone (`America/Argentina/Buenos_Aires` → `buenos aires`), for looking a typed city up. */
 const BY_CITY: ReadonlyMap<string, string> = (() => {

@@ -490,7 +490,13 @@ export class Emulator {
 	addRole(guildId: string, spec: { name?: string; permissions?: bigint; mentionable?: boolean } = {}): string {
 		const g = this.#guilds.get(guildId);
 		if (!g) throw new Error(`no guild ${guildId}`);
-		const role = { id: this.#ids.next(), name: spec.name ?? `role ${g.roles.size}`, permissions: spec.permissions ?? 0n, position: g.roles.size, mentionable: spec.mentionable ?? false };
+		const role = {
+			id: this.#ids.next(),
+			name: spec.name ?? `role ${g.roles.size}`,
+			permissions: spec.permissions ?? 0n,
+			position: g.roles.size,
+			mentionable: spec.mentionable ?? false,
+		};
 		g.roles.set(role.id, role);
 		this.#toGuild(guildId, 'GUILD_ROLE_CREATE', { guild_id: guildId, role: this.#rolePayload(g, role) });
 		return role.id;
@@ -927,7 +933,15 @@ export class Emulator {
 		}
 		if (rest[0] === 'messages' && rest.length === 1 && method === 'GET') {
 			const limit = Number(query.get('limit') ?? 50);
-			return this.#require(c, PermissionFlagsBits.ReadMessageHistory) ?? { status: 200, body: this.messages(c.id).slice(-limit).reverse().map((m) => m.message) };
+			return (
+				this.#require(c, PermissionFlagsBits.ReadMessageHistory) ?? {
+					status: 200,
+					body: this.messages(c.id)
+						.slice(-limit)
+						.reverse()
+						.map((m) => m.message),
+				}
+			);
 		}
 		if (rest[0] === 'messages' && rest.length === 2) {
 			const m = this.#messageById.get(rest[1] ?? '');
@@ -940,7 +954,10 @@ export class Emulator {
 				return { status: 200, body: m.message };
 			}
 			if (method === 'DELETE') {
-				this.#messages.set(c.id, (this.#messages.get(c.id) ?? []).filter((x) => x.id !== m.id));
+				this.#messages.set(
+					c.id,
+					(this.#messages.get(c.id) ?? []).filter((x) => x.id !== m.id),
+				);
 				this.#messageById.delete(m.id);
 				return { status: 204 };
 			}
@@ -1019,7 +1036,7 @@ export class Emulator {
 		const data = cb.data ?? {};
 		let resource: Json | undefined;
 		if (cb.type === 4 || cb.type === 5) {
-			state.original = this.#apiMessage(this.#ids.next(), state.channelId, cb.type === 5 ? { content: '', flags: (Number(data['flags'] ?? 0) | 128) } : data, {
+			state.original = this.#apiMessage(this.#ids.next(), state.channelId, cb.type === 5 ? { content: '', flags: Number(data['flags'] ?? 0) | 128 } : data, {
 				webhook_id: this.appId,
 				application_id: this.appId,
 				interaction_metadata: {
@@ -1046,7 +1063,14 @@ export class Emulator {
 		return {
 			status: 200,
 			body: {
-				interaction: { id: state.id, type: state.payload['type'], activity_instance_id: null, response_message_id: state.original?.['id'] ?? null, response_message_loading: cb.type === 5, response_message_ephemeral: (Number(data['flags'] ?? 0) & 64) !== 0 },
+				interaction: {
+					id: state.id,
+					type: state.payload['type'],
+					activity_instance_id: null,
+					response_message_id: state.original?.['id'] ?? null,
+					response_message_loading: cb.type === 5,
+					response_message_ephemeral: (Number(data['flags'] ?? 0) & 64) !== 0,
+				},
 				...(resource ? { resource } : {}),
 			},
 		};

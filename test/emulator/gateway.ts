@@ -38,7 +38,10 @@ export class Gateway {
 	readonly #byShard = new Map<string, GatewaySession>();
 	readonly #sockets = new Set<WebSocket>();
 
-	constructor(server: Server, readonly hooks: GatewayHooks) {
+	constructor(
+		server: Server,
+		readonly hooks: GatewayHooks,
+	) {
 		this.#wss = new WebSocketServer({ server });
 		this.#wss.on('connection', (ws) => this.#accept(ws));
 	}

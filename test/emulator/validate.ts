@@ -11,14 +11,7 @@ export const EMBED_TOTAL_LIMIT = 6000;
 export const CONTENT_LIMIT = 2000;
 
 export type BodyKind =
-	| 'message-create'
-	| 'message-edit'
-	| 'interaction-callback'
-	| 'webhook-execute'
-	| 'webhook-edit'
-	| 'commands-bulk'
-	| 'thread-create'
-	| 'thread-from-message';
+	'message-create' | 'message-edit' | 'interaction-callback' | 'webhook-execute' | 'webhook-edit' | 'commands-bulk' | 'thread-create' | 'thread-from-message';
 
 type Issue = { path: readonly PropertyKey[]; code: string; message: string };
 
@@ -125,7 +118,8 @@ export function validateBody(kind: BodyKind, body: unknown): DiscordErrorBody | 
 			if (type !== 8 && type !== 9) issues.push(...messageRules(rec(rec(body)['data'])).map((i) => ({ ...i, path: ['data', ...i.path] })));
 			if (type === 8) {
 				const choices = rec(rec(body)['data'])['choices'];
-				if (Array.isArray(choices) && choices.length > 25) issues.push({ path: ['data', 'choices'], code: 'BASE_TYPE_MAX_LENGTH', message: 'Must be 25 or fewer in length.' });
+				if (Array.isArray(choices) && choices.length > 25)
+					issues.push({ path: ['data', 'choices'], code: 'BASE_TYPE_MAX_LENGTH', message: 'Must be 25 or fewer in length.' });
 			}
 		}
 	} else {

@@ -20,15 +20,17 @@ export interface Harness {
 }
 
 /** The real bot, in this process, against the loopback emulator, with a temp digest folder and SQLite file. */
-export async function startHarness(opts: {
-	emulator?: EmulatorOptions;
-	/** Guilds the bot is in from the start. */
-	guilds?: GuildSpec[];
-	setup?: (emu: Emulator, dir: string) => Promise<void> | void;
-	env?: Record<string, string>;
-	bot?: Partial<Pick<BotOptions, 'now' | 'scheduler' | 'settleMs'>>;
-	store?: Store;
-} = {}): Promise<Harness> {
+export async function startHarness(
+	opts: {
+		emulator?: EmulatorOptions;
+		/** Guilds the bot is in from the start. */
+		guilds?: GuildSpec[];
+		setup?: (emu: Emulator, dir: string) => Promise<void> | void;
+		env?: Record<string, string>;
+		bot?: Partial<Pick<BotOptions, 'now' | 'scheduler' | 'settleMs'>>;
+		store?: Store;
+	} = {},
+): Promise<Harness> {
 	const dir = await mkdtemp(join(tmpdir(), 'paperboy-e2e-'));
 	await mkdir(join(dir, 'digests'), { recursive: true });
 	const emu = await startEmulator(opts.emulator);

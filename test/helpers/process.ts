@@ -99,13 +99,19 @@ export function spawnBot(script: string, env: Record<string, string>, opts: { cw
 				};
 				const timer = setTimeout(() => {
 					cleanup();
-					reject(new Error(`no matching log line in ${timeoutMs} ms; last lines:\n${[...logs.slice(-8).map((l) => JSON.stringify(l)), ...other.slice(-8)].join('\n')}`));
+					reject(
+						new Error(
+							`no matching log line in ${timeoutMs} ms; last lines:\n${[...logs.slice(-8).map((l) => JSON.stringify(l)), ...other.slice(-8)].join('\n')}`,
+						),
+					);
 				}, timeoutMs);
 				const onExit = () => {
 					check(); // the last lines arrived before 'close'
 					if (!waiters.has(check)) return;
 					cleanup();
-					reject(new Error(`process exited before the log line; last lines:\n${[...logs.slice(-8).map((l) => JSON.stringify(l)), ...other.slice(-8)].join('\n')}`));
+					reject(
+						new Error(`process exited before the log line; last lines:\n${[...logs.slice(-8).map((l) => JSON.stringify(l)), ...other.slice(-8)].join('\n')}`),
+					);
 				};
 				const cleanup = () => {
 					clearTimeout(timer);
