@@ -15,6 +15,8 @@ export const ConfigSchema = z
 		DISCORD_API_BASE: z.url().default('https://discord.com/api'),
 		DIGEST_DIR: z.string().min(1).default('./data'),
 		LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+		/** Readable lines or JSON; unset means readable at a terminal, JSON anywhere else. */
+		LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
 		STORE_URL: z
 			.string()
 			.regex(/^(sqlite|redis|rediss):\/\//, 'STORE_URL must start with sqlite:// or redis://')

@@ -49,7 +49,9 @@ async function main(): Promise<void> {
 		process.exit(2);
 	}
 	const config = configOrExit();
-	await deployCommands(config, values.guild, createLogger(config.LOG_LEVEL), { clear: values.clear });
+	await deployCommands(config, values.guild, createLogger(config.LOG_LEVEL, undefined, config.LOG_FORMAT ? { format: config.LOG_FORMAT } : {}), {
+		clear: values.clear,
+	});
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {

@@ -3,7 +3,7 @@ import { configOrExit } from './env-file.ts';
 import { startBot, StartupError } from './app.ts';
 
 const config = configOrExit();
-const logger = createLogger(config.LOG_LEVEL);
+const logger = createLogger(config.LOG_LEVEL, undefined, config.LOG_FORMAT ? { format: config.LOG_FORMAT } : {});
 
 const starting = startBot({ config, logger });
 let stopping = false;

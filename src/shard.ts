@@ -60,7 +60,7 @@ export async function launchShards(opts: LaunchOptions): Promise<ShardingManager
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
 	const config = configOrExit();
-	const logger = createLogger(config.LOG_LEVEL).child({ part: 'shards' });
+	const logger = createLogger(config.LOG_LEVEL, undefined, config.LOG_FORMAT ? { format: config.LOG_FORMAT } : {}).child({ part: 'shards' });
 	try {
 		const manager = await launchShards({ config, logger });
 		const shutdown = (signal: string) => {
