@@ -1,5 +1,5 @@
 import { type RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord.js';
-import { missingPermissions, targetChannel } from '../src/bot/channels.ts';
+import { missingError, missingPermissions, targetChannel } from '../src/bot/channels.ts';
 import { ADMIN_COMMAND, channelOption } from '../src/bot/admin.ts';
 import type { Command } from '../src/bot/command.ts';
 import { UserError } from '../src/bot/errors.ts';
@@ -28,7 +28,7 @@ export const resumeCommand: Command = {
 		if (!sub.paused) throw new UserError('sub.notPaused', { channel: mention });
 		// Resuming into the same missing permission would only earn another 403.
 		const missing = missingPermissions(channel, sub.thread);
-		if (missing.length) throw new UserError('sub.missingPermissions', { channel: mention, permissions: missing.join(', ') });
+		if (missing.length) throw missingError(channel.id, missing, locale);
 		const resumed = await ctx.subscriptions.patch(interaction.guildId, channel.id, { paused: null });
 		if (resumed) ctx.scheduler.upsert(resumed).catch((err: unknown) => ctx.logger.error({ err }, 'could not schedule a subscription'));
 		ctx.logger.info({ guild: interaction.guildId, channel: channel.id }, 'subscription resumed');

@@ -1,7 +1,7 @@
 import { ApplicationCommandOptionType, PermissionFlagsBits, type RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord.js';
 import { resolveTimeZone, suggestTimeZones } from '../src/time/zones.ts';
 import { choice, MAX_CHOICES } from '../src/bot/autocomplete.ts';
-import { missingPermissions, ownRole, targetChannel } from '../src/bot/channels.ts';
+import { missingError, missingPermissions, ownRole, targetChannel } from '../src/bot/channels.ts';
 import { ADMIN_COMMAND, channelOption } from '../src/bot/admin.ts';
 import type { Command } from '../src/bot/command.ts';
 import { UserError } from '../src/bot/errors.ts';
@@ -115,7 +115,7 @@ export const subscribeCommand: Command = {
 		}
 		const thread = interaction.options.getBoolean('thread') ?? existing?.thread ?? false;
 		const missing = missingPermissions(channel, thread);
-		if (missing.length) throw new UserError('sub.missingPermissions', { channel: `<#${channel.id}>`, permissions: missing.join(', ') });
+		if (missing.length) throw missingError(channel.id, missing, locale);
 
 		const now = ctx.now().toISOString();
 		const saved = await ctx.subscriptions.put({

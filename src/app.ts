@@ -96,7 +96,7 @@ export async function startBot(opts: BotOptions): Promise<RunningBot> {
 		// A shard's cache holds only its own guilds, so no two processes post to one channel.
 		guildIds: () => client.guilds.cache.keys(),
 		localeFor: (guildId) => localeOf(client.guilds.cache.get(guildId)?.preferredLocale),
-		notifyPaused: (sub, reason) => notifyPaused(client, sub, reason, logger),
+		notifyPaused: (sub, why) => notifyPaused(client, sub, why, logger),
 		channelGone: (sub) => client.guilds.cache.has(sub.guildId) && !client.channels.cache.has(sub.channelId),
 		missingPermissions: (sub) => {
 			const channel = client.channels.cache.get(sub.channelId);

@@ -119,10 +119,28 @@ export const MESSAGES = {
 		'en-US': 'That role is not in this server.',
 		ko: '이 서버에 없는 역할입니다.',
 	},
-	'sub.missingPermissions': {
+	'sub.missingPermissions.one': {
+		'en-US': 'I cannot post in {channel}: missing {permissions}. Grant it to Paperboy in the channel settings, then try again.',
+		ko: '{channel}에 글을 올릴 수 없습니다. 빠진 권한: {permissions}. 채널 설정에서 Paperboy에게 권한을 준 뒤 다시 시도해 주세요.',
+	},
+	'sub.missingPermissions.other': {
 		'en-US': 'I cannot post in {channel}: missing {permissions}. Grant them to Paperboy in the channel settings, then try again.',
 		ko: '{channel}에 글을 올릴 수 없습니다. 빠진 권한: {permissions}. 채널 설정에서 Paperboy에게 권한을 준 뒤 다시 시도해 주세요.',
 	},
+	'pause.missingPermissions': { 'en-US': 'the bot needs {permissions} here', ko: '봇에게 이 채널의 {permissions} 권한이 필요합니다' },
+	'pause.embedsRemoved': {
+		'en-US': 'the bot needs Embed Links here (Discord removed the embeds)',
+		ko: '봇에게 이 채널의 링크 첨부 권한이 필요합니다 (Discord가 임베드를 지웠습니다)',
+	},
+	'pause.missingAccess': { 'en-US': 'the bot cannot see this channel', ko: '봇이 이 채널을 볼 수 없습니다' },
+	'pause.unknownChannel': { 'en-US': 'the channel no longer exists', ko: '채널이 더 이상 없습니다' },
+	'pause.other': { 'en-US': 'Discord refused: {reason}', ko: 'Discord가 거부했습니다: {reason}' },
+	'perm.viewChannel': { 'en-US': 'View Channel', ko: '채널 보기' },
+	'perm.sendMessages': { 'en-US': 'Send Messages', ko: '메시지 보내기' },
+	'perm.embedLinks': { 'en-US': 'Embed Links', ko: '링크 첨부' },
+	'perm.createPublicThreads': { 'en-US': 'Create Public Threads', ko: '공개 스레드 만들기' },
+	'perm.sendMessagesInThreads': { 'en-US': 'Send Messages in Threads', ko: '스레드에서 메시지 보내기' },
+	'perm.readMessageHistory': { 'en-US': 'Read Message History', ko: '메시지 기록 보기' },
 	'sub.saved': {
 		'en-US': 'Subscribed {channel}: daily at {time} ({timezone}). Next run: {next}. It starts with the next digest.',
 		ko: '{channel} 구독 완료: 매일 {time} ({timezone}). 다음 실행: {next}. 다음 다이제스트부터 올립니다.',
@@ -223,6 +241,27 @@ const pluralRules = { ko: new Intl.PluralRules('ko'), 'en-US': new Intl.PluralRu
 export function tCount(locale: Locale, key: PluralKey, count: number, params: Params = {}): string {
 	const form = pluralRules[locale].select(count) === 'one' ? 'one' : 'other';
 	return t(locale, `${key}.${form}`, { count, n: count, ...params });
+}
+
+const PERMISSIONS = [
+	'perm.viewChannel',
+	'perm.sendMessages',
+	'perm.embedLinks',
+	'perm.createPublicThreads',
+	'perm.sendMessagesInThreads',
+	'perm.readMessageHistory',
+] as const;
+
+/**
+ * Permissions by their names in Discord's English UI (how they are logged and stored), in the
+ * reader's language as one phrase: "View Channel and Embed Links", "채널 보기, 링크 첨부".
+ */
+export function permissionList(locale: Locale, englishNames: readonly string[]): string {
+	const names = englishNames.map((name) => {
+		const key = PERMISSIONS.find((k) => MESSAGES[k]['en-US'] === name);
+		return key ? MESSAGES[key][locale] : name;
+	});
+	return new Intl.ListFormat(locale, { type: 'conjunction', style: 'long' }).format(names);
 }
 
 const SUMMARY_LABELS = ['summary.whatsNew', 'summary.technicalDetails', 'summary.performanceHighlights'] as const;

@@ -119,8 +119,10 @@ describe('subscription commands end to end', () => {
 		h.emu.denyPermission(ch, 'EmbedLinks');
 		await botLacks(ch, 'EmbedLinks');
 		const res = await run('subscribe', [{ name: 'channel', type: CHANNEL, value: ch }]);
-		expect(res['content']).toContain('Embed Links');
+		expect(res['content']).toContain('missing Embed Links. Grant it to Paperboy');
 		expect(res['content']).not.toContain('Send Messages');
+		const ko = await run('subscribe', [{ name: 'channel', type: CHANNEL, value: ch }], { locale: 'ko' });
+		expect(ko['content']).toContain('빠진 권한: 링크 첨부');
 		const threads = guild.channels[2]!;
 		h.emu.denyPermission(threads, 'CreatePublicThreads');
 		await botLacks(threads, 'CreatePublicThreads');
@@ -247,8 +249,15 @@ describe('subscription commands end to end', () => {
 		expect(text).toContain('07:30 Europe/Berlin');
 		expect(text).toMatch(/<t:\d+:f>/);
 		expect(text).toContain('2026-01-02');
-		expect(text).toContain('paused: Missing Permissions');
+		expect(text).toContain('paused: the bot needs Send Messages and Embed Links here');
 		expect(text).not.toContain(other.channels[0]!);
+
+		// Every part in the reader's language, the pause stored in English included.
+		const ko = JSON.stringify(await run('subscriptions', [], { locale: 'ko' }));
+		expect(ko).toContain('메시지 보내기 및 링크 첨부');
+		expect(ko).toContain('추천 5개 이상');
+		expect(ko).toContain('상위 10편');
+		expect(ko).not.toMatch(/Missing|votes|top \d/);
 	});
 
 	it('a guild cannot unsubscribe another guild’s channel', async () => {

@@ -41,3 +41,16 @@ describe('the message table', () => {
 		expect(summaryLabel('ko', 'Ethical Considerations')).toBe('Ethical Considerations');
 	});
 });
+
+describe('pause reasons and permissions in the reader’s language', () => {
+	it('reads a stored English pause reason in either language, by its code', async () => {
+		const { pauseReason } = await import('../src/bot/subscription-text.ts');
+		const missing = { code: 50013, reason: 'Missing Permissions: the bot needs View Channel, Send Messages and Embed Links here' };
+		expect(pauseReason(missing, 'ko')).toBe('봇에게 이 채널의 채널 보기, 메시지 보내기 및 링크 첨부 권한이 필요합니다');
+		expect(pauseReason(missing, 'en-US')).toBe('the bot needs View Channel, Send Messages, and Embed Links here');
+		expect(pauseReason({ code: 50013, reason: 'Missing Permissions: the bot needs Embed Links here (Discord removed the embeds)' }, 'ko')).toContain('임베드');
+		expect(pauseReason({ code: 10003, reason: 'Unknown Channel: the channel no longer exists' }, 'ko')).toBe('채널이 더 이상 없습니다');
+		expect(pauseReason({ code: 50001, reason: 'x' }, 'en-US')).toBe('the bot cannot see this channel');
+		expect(pauseReason({ code: null, reason: 'Discord answered 403: Forbidden' }, 'ko')).toBe('Discord가 거부했습니다: Discord answered 403: Forbidden');
+	});
+});

@@ -7,6 +7,7 @@ import {
 	type PermissionResolvable,
 	type Role,
 } from 'discord.js';
+import { permissionList, type Locale } from '../i18n.ts';
 import { UserError } from './errors.ts';
 
 const POSTING: Array<[string, PermissionResolvable]> = [
@@ -92,4 +93,10 @@ export function missingPermissions(channel: GuildTextBasedChannel, thread: boole
 	const perms = me ? channel.permissionsFor(me) : null;
 	const needed = thread ? [...POSTING, ...THREADS] : POSTING;
 	return needed.filter(([, flag]) => !perms?.has(flag, true)).map(([name]) => name);
+}
+
+/** The reply for permissions Paperboy lacks in a channel, with "it" or "them" to match. */
+export function missingError(channelId: string, missing: readonly string[], locale: Locale): UserError {
+	const key = missing.length === 1 ? 'sub.missingPermissions.one' : 'sub.missingPermissions.other';
+	return new UserError(key, { channel: `<#${channelId}>`, permissions: permissionList(locale, missing) });
 }

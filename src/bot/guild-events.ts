@@ -1,6 +1,7 @@
 import { Events, PermissionFlagsBits, type Client } from 'discord.js';
 import type { Scheduler } from '../delivery/scheduler.ts';
 import { localeOf, t } from '../i18n.ts';
+import { pauseReason } from './subscription-text.ts';
 import type { Logger } from '../log.ts';
 import type { Subscription } from '../store/schema.ts';
 import type { Subscriptions } from '../store/store.ts';
@@ -36,13 +37,14 @@ export function watchGuildLifecycle(client: Client, { subscriptions, scheduler, 
  * A paused subscription would otherwise go silent: say so in the guild's system channel, if
  * that is another channel the bot may post in. Best effort; never pings.
  */
-export async function notifyPaused(client: Client, sub: Subscription, reason: string, logger: Logger): Promise<void> {
+export async function notifyPaused(client: Client, sub: Subscription, why: { code: number | null; reason: string }, logger: Logger): Promise<void> {
 	const guild = client.guilds.cache.get(sub.guildId);
 	const channel = guild?.systemChannel;
 	const me = guild?.members.me;
 	if (!guild || !channel || !me || channel.id === sub.channelId) return;
 	if (!channel.permissionsFor(me).has([PermissionFlagsBits.ViewChannel, PermissionFlagsBits.SendMessages])) return;
-	const content = t(localeOf(guild.preferredLocale), 'sub.pausedNotice', { channel: `<#${sub.channelId}>`, reason });
+	const locale = localeOf(guild.preferredLocale);
+	const content = t(locale, 'sub.pausedNotice', { channel: `<#${sub.channelId}>`, reason: pauseReason(why, locale) });
 	try {
 		await channel.send({ content, allowedMentions: { parse: [] } });
 	} catch (err) {

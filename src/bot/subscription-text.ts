@@ -1,5 +1,5 @@
-import { t, type Locale } from '../i18n.ts';
-import type { Subscription } from '../store/schema.ts';
+import { permissionList, t, type Locale } from '../i18n.ts';
+import type { Paused, Subscription } from '../store/schema.ts';
 
 /** A Discord timestamp renders in each reader's own zone and language. */
 export function formatNextRun(next: Date | null, locale: Locale): string {
@@ -21,5 +21,23 @@ export function describeSubscription(sub: Subscription, next: Date | null, local
 		last: sub.lastDeliveredDate ?? t(locale, 'sub.never'),
 		next: sub.paused ? '—' : formatNextRun(next, locale),
 	});
-	return sub.paused ? `${line}\n${t(locale, 'sub.pausedLine', { reason: sub.paused.reason })}` : line;
+	return sub.paused ? `${line}\n${t(locale, 'sub.pausedLine', { reason: pauseReason(sub.paused, locale) })}` : line;
+}
+
+/*
+ * A pause is stored with Discord's code and an English reason (as logged); the reader sees it in
+ * their own language, records written before this existed included. A reason Paperboy did not
+ * write itself is Discord's own words and is quoted as they are.
+ */
+const NEEDS = /^Missing Permissions: the bot needs (.+) here$/;
+
+export function pauseReason(paused: Pick<Paused, 'code' | 'reason'>, locale: Locale): string {
+	if (paused.code === 50013) {
+		if (paused.reason.includes('Discord removed the embeds')) return t(locale, 'pause.embedsRemoved');
+		const needed = NEEDS.exec(paused.reason)?.[1];
+		if (needed) return t(locale, 'pause.missingPermissions', { permissions: permissionList(locale, needed.split(/, | and /)) });
+	}
+	if (paused.code === 50001) return t(locale, 'pause.missingAccess');
+	if (paused.code === 10003) return t(locale, 'pause.unknownChannel');
+	return t(locale, 'pause.other', { reason: paused.reason });
 }

@@ -15,7 +15,7 @@ export interface SchedulerOptions extends DeliveryDeps {
 	/** True when the channel is known to be gone (its guild is cached, the channel is not). */
 	channelGone?: (sub: Subscription) => boolean;
 	/** Tells the guild a subscription was paused (where the bot can say so); must not throw. */
-	notifyPaused?: (sub: Subscription, reason: string) => Promise<void>;
+	notifyPaused?: (sub: Subscription, why: { code: number | null; reason: string }) => Promise<void>;
 	/** Interval of the safety sweep (tests shorten it). */
 	sweepMs?: number;
 	/** How many channels one wake-up delivers to at once (default {@link FAN_OUT}). */
@@ -204,7 +204,7 @@ export class Scheduler {
 				await this.opts.subscriptions.delete(guildId, channelId);
 				this.remove(guildId, channelId);
 				this.log.info({ guild: guildId, channel: channelId }, 'channel no longer exists; subscription removed');
-			} else if (outcome.kind === 'paused') await this.opts.notifyPaused?.(sub, outcome.failure.reason);
+			} else if (outcome.kind === 'paused') await this.opts.notifyPaused?.(sub, outcome.failure);
 			return outcome;
 		} catch (err) {
 			this.log.error({ err, guild: guildId, channel: channelId }, 'delivery run failed; will retry');
