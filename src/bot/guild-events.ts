@@ -1,6 +1,7 @@
 import { Events, PermissionFlagsBits, type Client } from 'discord.js';
 import type { Scheduler } from '../delivery/scheduler.ts';
 import { localeOf, t } from '../i18n.ts';
+import { commandIds, linkCommands } from './command-mentions.ts';
 import { pauseReason } from './subscription-text.ts';
 import type { Logger } from '../log.ts';
 import type { Subscription } from '../store/schema.ts';
@@ -44,7 +45,8 @@ export async function notifyPaused(client: Client, sub: Subscription, why: { cod
 	if (!guild || !channel || !me || channel.id === sub.channelId) return;
 	if (!channel.permissionsFor(me).has([PermissionFlagsBits.ViewChannel, PermissionFlagsBits.SendMessages])) return;
 	const locale = localeOf(guild.preferredLocale);
-	const content = t(locale, 'sub.pausedNotice', { channel: `<#${sub.channelId}>`, reason: pauseReason(why, locale) });
+	const text = t(locale, 'sub.pausedNotice', { channel: `<#${sub.channelId}>`, reason: pauseReason(why, locale) });
+	const content = linkCommands(text, await commandIds(client, guild.id));
 	try {
 		await channel.send({ content, allowedMentions: { parse: [] } });
 	} catch (err) {

@@ -10,6 +10,7 @@ import {
 } from 'discord.js';
 import { MESSAGE_CONTENT_MAX } from '../render/limits.ts';
 import { truncate } from '../render/text.ts';
+import { commandIds, linkCommands } from './command-mentions.ts';
 
 export type Components = ActionRowBuilder<MessageActionRowComponentBuilder | ButtonBuilder>[];
 
@@ -30,10 +31,11 @@ const NO_MENTIONS = { parse: [] as [] };
  * keeps content within Discord's limit and never pings.
  */
 export async function respond(interaction: Answerable, body: ReplyBody): Promise<void> {
-	const content = body.content === undefined ? undefined : truncate(body.content, MESSAGE_CONTENT_MAX);
+	const ids = await commandIds(interaction.client, interaction.guildId);
+	const content = body.content === undefined ? undefined : truncate(linkCommands(body.content, ids), MESSAGE_CONTENT_MAX);
 	const payload = {
 		...(content === undefined ? {} : { content }),
-		embeds: body.embeds ?? [],
+		embeds: (body.embeds ?? []).map((e) => (e.description ? { ...e, description: linkCommands(e.description, ids) } : e)),
 		components: body.components ?? [],
 		allowedMentions: NO_MENTIONS,
 	};
