@@ -132,6 +132,8 @@ export const subscribeCommand: Command = {
 			// A new subscription starts with the next digest; an update keeps its place.
 			startAfterDate: existing ? existing.startAfterDate : (ctx.archive.latestDate() ?? null),
 			lastDeliveredDate: existing?.lastDeliveredDate ?? null,
+			// An old record without it stays without it: "unknown" is not "never posted".
+			...(existing ? (existing.lastPostedDate === undefined ? {} : { lastPostedDate: existing.lastPostedDate }) : { lastPostedDate: null }),
 			paused: null,
 		});
 		ctx.scheduler.upsert(saved).catch((err: unknown) => ctx.logger.error({ err }, 'could not schedule a subscription'));

@@ -167,8 +167,8 @@ export const MESSAGES = {
 		ko: '구독 중인 채널이 없습니다. `/subscribe`로 시작해 보세요.',
 	},
 	'sub.line': {
-		'en-US': '{channel} · {time} {timezone}{filters} · last: {last} · next: {next}',
-		ko: '{channel} · {time} {timezone}{filters} · 최근: {last} · 다음: {next}',
+		'en-US': '{channel} · {time} {timezone}{filters} · last posted: {last} · checked: {checked} · next: {next}',
+		ko: '{channel} · {time} {timezone}{filters} · 최근 게시: {last} · 확인: {checked} · 다음: {next}',
 	},
 	'sub.pausedLine': {
 		'en-US': '⏸️ paused: {reason} — fix it, then `/resume`',

@@ -18,7 +18,9 @@ export function describeSubscription(sub: Subscription, next: Date | null, local
 		time: sub.time,
 		timezone: sub.timezone,
 		filters,
-		last: sub.lastDeliveredDate ?? t(locale, 'sub.never'),
+		// A record from before posts were kept apart knows only the last digest it finished.
+		last: (sub.lastPostedDate === undefined ? sub.lastDeliveredDate : sub.lastPostedDate) ?? t(locale, 'sub.never'),
+		checked: sub.lastDeliveredDate ?? t(locale, 'sub.never'),
 		next: sub.paused ? '—' : formatNextRun(next, locale),
 	});
 	return sub.paused ? `${line}\n${t(locale, 'sub.pausedLine', { reason: pauseReason(sub.paused, locale) })}` : line;

@@ -78,6 +78,7 @@ export async function deliverSubscription(sub: Subscription, deps: DeliveryDeps)
 	let sent = 0;
 	const delivered: string[] = [];
 	const complete: string[] = [];
+	const posted: string[] = [];
 	try {
 		for (const date of due) {
 			const digest = deps.archive.digest(date);
@@ -115,15 +116,16 @@ export async function deliverSubscription(sub: Subscription, deps: DeliveryDeps)
 			}
 			delivered.push(date);
 			complete.push(date);
+			if (planned.length > 0) posted.push(date);
 			log.info({ date, messages: planned.length, papers: planned.reduce((n, m) => n + m.paperIds.length, 0) }, 'digest delivered');
 		}
 	} catch (err) {
 		if (err instanceof Stopped) {
-			await markComplete(sub, complete, deps);
+			await markComplete(sub, complete, posted, deps);
 			return { kind: 'idle', reason: 'stopped' };
 		}
 		if (!(err instanceof SendFailed)) throw err;
-		await markComplete(sub, complete, deps);
+		await markComplete(sub, complete, posted, deps);
 		if (err.failure.action === 'pause') {
 			await deps.subscriptions.patch(sub.guildId, sub.channelId, {
 				paused: { reason: err.failure.reason, code: err.failure.code, at: now.toISOString() },
@@ -142,7 +144,7 @@ export async function deliverSubscription(sub: Subscription, deps: DeliveryDeps)
 		const dates = tooOld.length <= 10 ? tooOld : [...tooOld.slice(0, 5), `… ${tooOld.length - 10} more …`, ...tooOld.slice(-5)];
 		log.info({ skipped: tooOld.length, dates, catchUpDays: deps.catchUpDays }, 'skipped digests older than the catch-up window');
 	}
-	await markComplete(sub, complete, deps);
+	await markComplete(sub, complete, posted, deps);
 	if (delivered.length) return { kind: 'delivered', messages: sent, dates: delivered };
 	return { kind: 'idle', reason: open ? 'nothing-new' : 'not-yet' };
 }
@@ -210,10 +212,13 @@ async function findLostSend(pending: PendingSend & { at: string }, target: strin
 	}
 }
 
-async function markComplete(sub: Subscription, complete: string[], deps: DeliveryDeps): Promise<void> {
+async function markComplete(sub: Subscription, complete: string[], posted: string[], deps: DeliveryDeps): Promise<void> {
 	const last = complete.sort().at(-1);
-	if (!last || (sub.lastDeliveredDate !== null && sub.lastDeliveredDate >= last)) return;
-	await deps.subscriptions.patch(sub.guildId, sub.channelId, { lastDeliveredDate: last });
+	const lastPosted = posted.sort().at(-1);
+	const patch: { lastDeliveredDate?: string; lastPostedDate?: string } = {};
+	if (last && (sub.lastDeliveredDate === null || sub.lastDeliveredDate < last)) patch.lastDeliveredDate = last;
+	if (lastPosted && (!sub.lastPostedDate || sub.lastPostedDate < lastPosted)) patch.lastPostedDate = lastPosted;
+	if (patch.lastDeliveredDate || patch.lastPostedDate) await deps.subscriptions.patch(sub.guildId, sub.channelId, patch);
 }
 
 async function post(rest: REST, channelId: string, body: MessageBody): Promise<APIMessage> {

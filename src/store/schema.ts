@@ -42,7 +42,10 @@ export const Subscription = z.object({
 	createdAt: Timestamp,
 	/** Digests dated on or before this day are never delivered: a new subscription starts with the next one. */
 	startAfterDate: IsoDate.nullable(),
+	/** The newest digest this channel is done with: posted, or nothing in it for the channel (empty, filtered out). */
 	lastDeliveredDate: IsoDate.nullable(),
+	/** The newest digest that put a message in the channel. Absent on records written before it was kept. */
+	lastPostedDate: IsoDate.nullable().optional(),
 	paused: Paused.nullable(),
 	/** Set by the store on every write. */
 	updatedAt: Timestamp,
