@@ -47,10 +47,29 @@ describe('cli', () => {
 			const { code, stdout } = await cli(['check', dir]);
 			expect(code).toBe(1);
 			expect(stdout).toMatch(/^2024\/03\/05\.md:47: error: /m);
-			expect(stdout).toMatch(/^notes\.txt:0: error: no digest heading/m);
+			// A problem of the whole file names the file alone: there is no line 0 to open.
+			expect(stdout).toMatch(/^notes\.txt: error: no digest heading/m);
+			expect(stdout).not.toMatch(/:0:/);
 			expect(stdout.trim().split('\n').at(-1)).toMatch(/3 files, 2 digests .* 7 papers/);
 		} finally {
 			await rm(path.join(dir, 'notes.txt'));
+		}
+	});
+
+	it('names the paper in every message, also one whose link is not an arXiv address', async () => {
+		const sub = path.join(dir, 'odd');
+		await mkdir(sub, { recursive: true });
+		await writeFile(
+			path.join(sub, 'x.md'),
+			'## Daily Papers (2024-05-01)\n\n### [A paper](https://example.com/not-arxiv)\n\nVote: many\n\n### [Good](https://arxiv.org/abs/2405.00001)\n\nVote: lots\n',
+		);
+		try {
+			const { stdout } = await cli(['check', sub]);
+			expect(stdout).not.toMatch(/paper {2}/);
+			expect(stdout).toMatch(/x\.md:\d+: warning: the vote count "lots" of paper 2405\.00001 is not a number/);
+			expect(stdout).toMatch(/x\.md:\d+: warning: the vote count "many" of the paper whose link is not an arXiv address/);
+		} finally {
+			await rm(sub, { recursive: true, force: true });
 		}
 	});
 

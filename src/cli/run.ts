@@ -60,7 +60,8 @@ function oneLine(p: ArchivedPaper, rank?: number): string {
 }
 
 function problemLine(p: Problem): string {
-	return `${p.file}:${p.line}: ${p.level}: ${p.message}`;
+	// A problem of the whole file (a second file for one date, a file that could not be parsed) has no line.
+	return `${p.file}${p.line > 0 ? `:${p.line}` : ''}: ${p.level}: ${p.message}`;
 }
 
 function json(value: unknown): string {

@@ -55,13 +55,18 @@ export function readHeading(h: Tokens.Heading, line: number, report: Report): He
 	return { id, title, skip: id === null || !title };
 }
 
+/** How a message names the paper it is about; one without a readable id is named by that. */
+function paperName(id: ArxivId | null): string {
+	return id ? `paper ${id}` : 'the paper whose link is not an arXiv address';
+}
+
 /** The first picture of a paragraph Discord can show; the ones before it that it cannot are reported. */
 export function readThumbnail(p: Tokens.Paragraph, line: number, id: ArxivId | null, report: Report): string | null {
 	if (!p.text.includes('![')) return null;
 	for (const href of findImages(inline(p.text))) {
 		const resolved = resolveThumbnail(href);
 		if (resolved.url) return resolved.url;
-		if (resolved.reason) report(line, 'warning', `the thumbnail "${truncate(href, 120)}" of paper ${id ?? ''} ${resolved.reason}; it is left out`);
+		if (resolved.reason) report(line, 'warning', `the thumbnail "${truncate(href, 120)}" of ${paperName(id)} ${resolved.reason}; it is left out`);
 	}
 	return null;
 }
@@ -80,7 +85,7 @@ export function readRow(row: string, line: number, id: ArxivId | null, report: R
 function readVotes(value: string, line: number, id: ArxivId | null, report: Report): Row | null {
 	if (value === '' || value === '-' || value === '—' || /^n\/?a$/i.test(value)) return { kind: 'votes', votes: null };
 	if (/^\d{1,9}$/.test(value)) return { kind: 'votes', votes: Number(value) };
-	report(line, 'warning', `the vote count "${truncate(value, 40)}" of paper ${id ?? ''} is not a number; it is left empty`);
+	report(line, 'warning', `the vote count "${truncate(value, 40)}" of ${paperName(id)} is not a number; it is left empty`);
 	return null;
 }
 
