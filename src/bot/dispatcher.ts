@@ -9,7 +9,8 @@ import {
 import { localeOf, t } from '../i18n.ts';
 import type { BotContext, ButtonRoute, Command } from './command.ts';
 import { UserError } from './errors.ts';
-import { respond } from './reply.ts';
+import { pagedMessageLocale } from './paging.ts';
+import { ownsPagedMessage, respond } from './reply.ts';
 
 export interface Dispatcher {
 	handle(interaction: Interaction): Promise<void>;
@@ -66,7 +67,8 @@ export function createDispatcher(commands: readonly Command[], buttons: readonly
 	async function onButton(interaction: ButtonInteraction): Promise<void> {
 		const [prefix = '', ...args] = interaction.customId.split(':');
 		const route = buttons.find((b) => b.prefix === prefix);
-		const locale = localeOf(interaction.locale);
+		// The invoker turns the page in the message's own language; anyone else gets a copy in theirs.
+		const locale = (ownsPagedMessage(interaction) && pagedMessageLocale(interaction.message)) || localeOf(interaction.locale);
 		const log = ctx.logger.child({ button: interaction.customId, interaction: interaction.id });
 		try {
 			if (!route) throw new UserError('error.expiredButton');

@@ -1,4 +1,4 @@
-import { ActionRowBuilder, ButtonBuilder, ButtonStyle } from 'discord.js';
+import { ActionRowBuilder, ButtonBuilder, ButtonStyle, ComponentType, type Message } from 'discord.js';
 import { t, type Locale } from '../i18n.ts';
 import type { Components } from './reply.ts';
 
@@ -32,4 +32,16 @@ export function pager(base: string, page: number, pages: number, locale: Locale)
 export function pageArg(raw: string | undefined, pages: number): number | null {
 	if (raw === undefined || !/^\d{1,4}$/.test(raw)) return null;
 	return Math.min(Math.max(1, Number(raw)), Math.max(1, pages));
+}
+
+/** The language a paged message was written in, read from its own buttons' labels. */
+export function pagedMessageLocale(message: Pick<Message, 'components'>): Locale | null {
+	for (const row of message.components) {
+		if (!('components' in row)) continue;
+		for (const c of row.components) {
+			if (c.type !== ComponentType.Button || !('label' in c) || !c.label) continue;
+			for (const locale of ['ko', 'en-US'] as const) if (c.label === t(locale, 'button.previous') || c.label === t(locale, 'button.next')) return locale;
+		}
+	}
+	return null;
 }

@@ -53,12 +53,27 @@ export async function respond(interaction: Answerable, body: ReplyBody): Promise
 	await interaction.reply(options);
 }
 
-/** Updates the message a button sits on (paging). */
+/**
+ * Paging is the invoker's: a public answer is one message everyone sees, and a stranger's click
+ * must not turn it for all. The message says who asked (its interaction metadata); a message
+ * without it (older, or not an answer to a command) is anyone's, as before.
+ */
+export function ownsPagedMessage(interaction: ButtonInteraction): boolean {
+	const owner = interaction.message.interactionMetadata?.user.id;
+	return !owner || owner === interaction.user.id;
+}
+
+/**
+ * Updates the message a button sits on (paging); for someone other than the member who asked,
+ * answers with their own copy of that page instead, which only they see and can page on.
+ */
 export async function updatePage(interaction: ButtonInteraction, body: ReplyBody): Promise<void> {
-	await interaction.update({
+	const payload = {
 		...(body.content === undefined ? {} : { content: truncate(body.content, MESSAGE_CONTENT_MAX) }),
 		embeds: body.embeds ?? [],
 		components: body.components ?? [],
 		allowedMentions: NO_MENTIONS,
-	});
+	};
+	if (ownsPagedMessage(interaction)) await interaction.update(payload);
+	else await interaction.reply({ ...payload, flags: MessageFlags.Ephemeral });
 }
