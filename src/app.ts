@@ -1,6 +1,7 @@
 import { Events, type Client } from 'discord.js';
 import { Archive } from './archive/archive.ts';
 import { ArchiveLoader } from './archive/load.ts';
+import { summariseScan } from './archive/scan-summary.ts';
 import type { Config } from './config.ts';
 import { registerSecret, type Logger } from './log.ts';
 import { buttons, commands } from '../commands/index.ts';

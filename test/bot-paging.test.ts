@@ -12,7 +12,7 @@ describe('a public paged answer belongs to the member who asked', () => {
 	beforeAll(async () => {
 		h = await startHarness({
 			guilds: [{ channels: 1 }],
-			setup: (_emu, dir) => writeDigest(`${dir}/digests`, '2024-12-10', papersFor('2024-12-10', 23)),
+			setup: async (_emu, dir) => void (await writeDigest(`${dir}/digests`, '2024-12-10', papersFor('2024-12-10', 23))),
 		});
 	});
 	afterAll(async () => h?.stop());
