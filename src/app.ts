@@ -116,7 +116,7 @@ export async function startBot(opts: BotOptions): Promise<RunningBot> {
 	/** Re-reads changed digest files; new or changed digests go to every open subscription. */
 	const refresh = async (): Promise<void> => {
 		const r = await loader.scan();
-		if (r.added.length + r.changed.length + r.removed.length > 0) logger.info({ ...r }, 'digest folder changed');
+		if (r.added.length + r.changed.length + r.removed.length > 0) logger.info(summariseScan(r), 'digest folder changed');
 		if (r.dates.length > 0 && client.isReady()) await scheduler.onDigestsChanged();
 	};
 	let scanning: Promise<void> | undefined;
