@@ -147,3 +147,15 @@ describe('cli', () => {
 		});
 	});
 });
+
+describe('the README', () => {
+	it('documents every flag the CLI and the deploy script accept', async () => {
+		const { readFile } = await import('node:fs/promises');
+		const readme = await readFile(path.join(ROOT, 'README.md'), 'utf8');
+		const sources = await Promise.all(['src/cli/run.ts', 'src/deploy.ts'].map((f) => readFile(path.join(ROOT, f), 'utf8')));
+		// The flags parseArgs is told about: `name: { type: ... }` inside its options.
+		const flags = new Set(sources.flatMap((src) => [...src.matchAll(/^\s*(\w+): \{ type: '(?:string|boolean)'/gm)].map((m) => m[1]!)));
+		expect(flags.size).toBeGreaterThan(5);
+		for (const flag of flags) expect(readme, `--${flag}`).toContain(`--${flag}`);
+	});
+});
