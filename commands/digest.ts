@@ -7,6 +7,18 @@ import { respond, updatePage, type ReplyBody } from '../src/bot/reply.ts';
 import { IsoDate as DateArg } from '../src/digest/schema.ts';
 import { t, tCount, type Locale } from '../src/i18n.ts';
 import { digestMessages } from '../src/render/embed.ts';
+import { inlineCode } from '../src/render/text.ts';
+
+// The CLI's word for the newest digest; the Korean one is what a Korean member would type.
+const LATEST = new Set(['latest', '최신', '최근']);
+
+function unknownDate(ctx: BotContext, date: string): UserError {
+	const { before, after } = ctx.archive.nearestDates(date);
+	if (before && after) return new UserError('digest.unknownBetween', { date, before, after });
+	if (before) return new UserError('digest.unknownBefore', { date, before });
+	if (after) return new UserError('digest.unknownAfter', { date, after });
+	return new UserError('archive.empty');
+}
 
 const data = {
 	name: 'digest',
@@ -18,8 +30,8 @@ const data = {
 			type: ApplicationCommandOptionType.String,
 			name: 'date',
 			name_localizations: { ko: '날짜' },
-			description: 'YYYY-MM-DD',
-			description_localizations: { ko: 'YYYY-MM-DD 형식' },
+			description: 'YYYY-MM-DD or latest',
+			description_localizations: { ko: 'YYYY-MM-DD 형식 또는 latest' },
 			autocomplete: true,
 			max_length: 10,
 		},
@@ -32,7 +44,7 @@ const data = {
  */
 function renderDigestPage(ctx: BotContext, locale: Locale, date: string, page: number): ReplyBody {
 	const digest = ctx.archive.digest(date);
-	if (!digest) throw new UserError('digest.unknown', { date, latest: ctx.archive.latestDate() ?? '—' });
+	if (!digest) throw unknownDate(ctx, date);
 	const messages = digestMessages(date, digest.papers, { locale, header: false });
 	const pages = Math.max(1, messages.length);
 	const current = Math.min(page, pages);
@@ -50,8 +62,8 @@ export const digestCommand: Command = {
 		const raw = interaction.options.getString('date')?.trim();
 		const latest = ctx.archive.latestDate();
 		if (!latest) throw new UserError('archive.empty');
-		const date = raw ? DateArg.safeParse(raw) : { success: true as const, data: latest };
-		if (!date.success) throw new UserError('digest.badDate', { input: (raw ?? '').slice(0, 40) });
+		const date = raw && !LATEST.has(raw.toLowerCase()) ? DateArg.safeParse(raw) : { success: true as const, data: latest };
+		if (!date.success) throw new UserError('digest.badDate', { input: inlineCode(raw ?? '', 40) });
 		await respond(interaction, renderDigestPage(ctx, locale, date.data, 1));
 	},
 	async autocomplete({ interaction, ctx, locale }) {

@@ -5,6 +5,7 @@ import { pageArg, pager } from '../src/bot/paging.ts';
 import { respond, updatePage, type ReplyBody } from '../src/bot/reply.ts';
 import { t, type Locale } from '../src/i18n.ts';
 import { paperListEmbed } from '../src/render/list.ts';
+import { escapeMarkdown, inlineCode } from '../src/render/text.ts';
 
 const PAGE_SIZE = 10;
 // `search:<page>:<query>` must fit Discord's 100-character custom id.
@@ -31,14 +32,15 @@ const data = {
 
 function renderSearch(ctx: BotContext, locale: Locale, query: string, page: number): ReplyBody {
 	const first = ctx.archive.search(query, { limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE });
-	if (first.total === 0) throw new UserError('search.none', { query });
+	if (first.total === 0) throw new UserError('search.none', { query: inlineCode(query) });
 	const pages = Math.ceil(first.total / PAGE_SIZE);
 	const current = Math.min(page, pages);
 	const hits = current === page ? first : ctx.archive.search(query, { limit: PAGE_SIZE, offset: (current - 1) * PAGE_SIZE });
 	return {
 		embeds: [
 			paperListEmbed({
-				title: t(locale, 'search.title', { query }),
+				// A title shows markdown, so the query's own `*` or `` ` `` must not format it.
+				title: t(locale, 'search.title', { query: escapeMarkdown(query) }),
 				papers: hits.results,
 				startRank: (current - 1) * PAGE_SIZE + 1,
 				footer: t(locale, 'search.footer', { page: current, pages, total: first.total }),

@@ -5,7 +5,9 @@ import { missingError, missingPermissions, ownRole, targetChannel } from '../src
 import { ADMIN_COMMAND, channelOption } from '../src/bot/admin.ts';
 import type { Command } from '../src/bot/command.ts';
 import { UserError } from '../src/bot/errors.ts';
+import { boundedInteger } from '../src/bot/options.ts';
 import { respond } from '../src/bot/reply.ts';
+import { inlineCode } from '../src/render/text.ts';
 import { formatNextRun } from '../src/bot/subscription-text.ts';
 import { t } from '../src/i18n.ts';
 
@@ -71,6 +73,9 @@ export const subscribeData = {
 	],
 } as const satisfies RESTPostAPIChatInputApplicationCommandsJSONBody;
 
+const minVotesOption = subscribeData.options[3];
+const topOption = subscribeData.options[4];
+
 /** `9:00` and `09:00` both mean nine o'clock; anything else is an error. */
 export function normaliseTime(input: string): string | null {
 	const m = /^([01]?\d|2[0-3]):([0-5]\d)$/.exec(input.trim());
@@ -82,8 +87,8 @@ function zoneOrRefuse(typed: string): string {
 	const answer = resolveTimeZone(typed);
 	if (answer.kind === 'zone') return answer.zone;
 	if (answer.kind === 'ambiguous')
-		throw new UserError('sub.ambiguousZone', { input: typed.slice(0, 16), zones: answer.candidates.map((z) => `\`${z}\``).join(', ') });
-	throw new UserError('sub.badZone', { input: typed.slice(0, 64) });
+		throw new UserError('sub.ambiguousZone', { input: inlineCode(typed, 16), zones: answer.candidates.map((z) => `\`${z}\``).join(', ') });
+	throw new UserError('sub.badZone', { input: inlineCode(typed, 64) });
 }
 
 function zeroIsNone(n: number | null): number | null {
@@ -101,7 +106,9 @@ export const subscribeCommand: Command = {
 		const existing = await ctx.subscriptions.get(interaction.guildId, channel.id);
 		const rawTime = interaction.options.getString('time') ?? existing?.time ?? DEFAULT_TIME;
 		const time = normaliseTime(rawTime);
-		if (!time) throw new UserError('sub.badTime', { input: rawTime.slice(0, 20) });
+		if (!time) throw new UserError('sub.badTime', { input: inlineCode(rawTime, 20) });
+		const minVotes = boundedInteger(minVotesOption, interaction.options.getInteger('min_votes'), locale);
+		const top = boundedInteger(topOption, interaction.options.getInteger('top'), locale);
 		const typedZone = interaction.options.getString('timezone')?.trim();
 		const timezone = typedZone ? zoneOrRefuse(typedZone) : (existing?.timezone ?? ctx.config.DEFAULT_TIMEZONE);
 		// The raw id, checked against this guild's own roles: a payload cannot smuggle in another server's role.
@@ -124,8 +131,8 @@ export const subscribeCommand: Command = {
 			time,
 			timezone,
 			// 0 turns a filter off again.
-			minVotes: zeroIsNone(interaction.options.getInteger('min_votes') ?? existing?.minVotes ?? null),
-			top: zeroIsNone(interaction.options.getInteger('top') ?? existing?.top ?? null),
+			minVotes: zeroIsNone(minVotes ?? existing?.minVotes ?? null),
+			top: zeroIsNone(top ?? existing?.top ?? null),
 			mentionRoleId: role?.id ?? existing?.mentionRoleId ?? null,
 			thread,
 			createdAt: existing?.createdAt ?? now,

@@ -2,12 +2,13 @@ import { ApplicationCommandOptionType, type RESTPostAPIChatInputApplicationComma
 import { z } from 'zod';
 import type { BotContext, ButtonRoute, Command } from '../src/bot/command.ts';
 import { UserError } from '../src/bot/errors.ts';
+import { boundedInteger, oneOfChoices } from '../src/bot/options.ts';
 import { pageArg, pager } from '../src/bot/paging.ts';
 import { respond, updatePage, type ReplyBody } from '../src/bot/reply.ts';
 import { IsoDate } from '../src/digest/schema.ts';
 import { t, type Locale } from '../src/i18n.ts';
 import { paperListEmbed } from '../src/render/list.ts';
-import { Period } from '../src/time/dates.ts';
+import { Period, periodStart } from '../src/time/dates.ts';
 
 /** Paging goes this deep into a ranking; past it the list is noise. */
 const MAX_RANKED = 100;
@@ -52,8 +53,11 @@ const PageState = z.object({
 	date: IsoDate,
 });
 
+const [periodOption, limitOption] = data.options;
+
 function renderTop(ctx: BotContext, locale: Locale, state: z.infer<typeof PageState>, page: number): ReplyBody {
 	const ranked = ctx.archive.top({ period: state.period, date: state.date, limit: MAX_RANKED });
+	const total = ctx.archive.topCount(state.period, state.date);
 	const pages = Math.max(1, Math.ceil(ranked.length / state.limit));
 	const current = Math.min(page, pages);
 	const start = (current - 1) * state.limit;
@@ -65,7 +69,15 @@ function renderTop(ctx: BotContext, locale: Locale, state: z.infer<typeof PageSt
 				title,
 				papers: ranked.slice(start, start + state.limit),
 				startRank: start + 1,
-				footer: t(locale, 'top.footer', { page: current, pages, total: ranked.length, date: state.date }),
+				footer: t(locale, total > ranked.length ? 'top.footerCapped' : 'top.footer', {
+					page: current,
+					pages,
+					// The windows roll, so their bounds are named rather than left to be guessed.
+					from: periodStart(state.period, state.date) ?? ctx.archive.dates().at(-1) ?? state.date,
+					to: state.date,
+					shown: ranked.length,
+					total: new Intl.NumberFormat(locale).format(total),
+				}),
 				locale,
 			}),
 		],
@@ -79,8 +91,8 @@ export const topCommand: Command = {
 		const date = ctx.archive.latestDate();
 		if (!date) throw new UserError('archive.empty');
 		const state = PageState.parse({
-			period: interaction.options.getString('period') ?? 'week',
-			limit: interaction.options.getInteger('limit') ?? DEFAULT_LIMIT,
+			period: oneOfChoices(periodOption, interaction.options.getString('period'), locale) ?? 'week',
+			limit: boundedInteger(limitOption, interaction.options.getInteger('limit'), locale) ?? DEFAULT_LIMIT,
 			date,
 		});
 		await respond(interaction, renderTop(ctx, locale, state, 1));

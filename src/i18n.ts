@@ -31,8 +31,9 @@ export const MESSAGES = {
 		ko: '더 이상 사용할 수 없는 버튼입니다. 명령어를 다시 실행해 주세요.',
 	},
 	'paper.malformed': {
-		'en-US': '`{input}` is not an arXiv id. Try an id like `2412.04887` or an arxiv.org / huggingface.co/papers link.',
-		ko: '`{input}`은(는) arXiv ID가 아닙니다. `2412.04887` 같은 ID나 arxiv.org / huggingface.co/papers 링크를 입력해 주세요.',
+		'en-US':
+			'{input} is not an arXiv id, and no paper title in the digests holds those words. Try an id like `2412.04887`, an arxiv.org / huggingface.co/papers link, or other title words.',
+		ko: '{input}은(는) arXiv ID가 아니고, 그 단어가 들어간 논문 제목도 다이제스트에 없습니다. `2412.04887` 같은 ID, arxiv.org / huggingface.co/papers 링크 또는 다른 제목 단어를 입력해 주세요.',
 	},
 	'paper.unknown': {
 		'en-US': 'Paper `{id}` is not in any digest yet. It is on arXiv: <{url}>',
@@ -47,12 +48,20 @@ export const MESSAGES = {
 		ko: '아직 불러온 다이제스트가 없습니다.',
 	},
 	'digest.badDate': {
-		'en-US': '`{input}` is not a date. Use YYYY-MM-DD, e.g. `2024-12-09`, or pick one from the list.',
-		ko: '`{input}`은(는) 날짜 형식이 아닙니다. `2024-12-09`처럼 YYYY-MM-DD로 입력하거나 목록에서 골라 주세요.',
+		'en-US': '{input} is not a date. Use YYYY-MM-DD, e.g. `2024-12-09`, or `latest`, or pick one from the list.',
+		ko: '{input}은(는) 날짜 형식이 아닙니다. `2024-12-09`처럼 YYYY-MM-DD로 입력하거나, `latest`를 입력하거나, 목록에서 골라 주세요.',
 	},
-	'digest.unknown': {
-		'en-US': 'There is no digest for {date}. The latest is {latest}.',
-		ko: '{date} 다이제스트가 없습니다. 가장 최근 다이제스트는 {latest}입니다.',
+	'digest.unknownBetween': {
+		'en-US': 'There is no digest for {date}. The nearest are {before} (before) and {after} (after).',
+		ko: '{date} 다이제스트가 없습니다. 가장 가까운 다이제스트는 {before}(이전)와 {after}(이후)입니다.',
+	},
+	'digest.unknownBefore': {
+		'en-US': 'There is no digest for {date}. The nearest is {before}, the latest.',
+		ko: '{date} 다이제스트가 없습니다. 가장 가까운 다이제스트는 가장 최근인 {before}입니다.',
+	},
+	'digest.unknownAfter': {
+		'en-US': 'There is no digest for {date}. The nearest is {after}, the earliest.',
+		ko: '{date} 다이제스트가 없습니다. 가장 가까운 다이제스트는 가장 오래된 {after}입니다.',
 	},
 	'digest.page': {
 		'en-US': 'Daily Papers — {date} · page {page}/{pages}',
@@ -67,8 +76,8 @@ export const MESSAGES = {
 		ko: '이 기간에는 논문이 없습니다.',
 	},
 	'top.footer': {
-		'en-US': 'Page {page}/{pages} · {total} papers up to {date}',
-		ko: '{page}/{pages} 페이지 · {date}까지 {total}편',
+		'en-US': 'Page {page}/{pages} · {from} – {to} · {total} papers',
+		ko: '{page}/{pages} 페이지 · {from} – {to} · {total}편',
 	},
 	'period.day': { 'en-US': 'day', ko: '하루' },
 	'period.week': { 'en-US': 'week', ko: '일주일' },
@@ -80,8 +89,8 @@ export const MESSAGES = {
 		ko: '검색: {query}',
 	},
 	'search.none': {
-		'en-US': 'No paper matches `{query}`.',
-		ko: '`{query}`와(과) 일치하는 논문이 없습니다.',
+		'en-US': 'No paper matches {query}.',
+		ko: '{query}와(과) 일치하는 논문이 없습니다.',
 	},
 	'search.footer': {
 		'en-US': 'Page {page}/{pages} · {total} matches',
@@ -92,16 +101,16 @@ export const MESSAGES = {
 		ko: '두 글자 이상 입력해 주세요.',
 	},
 	'sub.badTime': {
-		'en-US': '`{input}` is not a time. Use 24-hour HH:MM, e.g. `09:00` or `18:30`.',
-		ko: '`{input}`은(는) 올바른 시각이 아닙니다. `09:00`, `18:30`처럼 24시간 HH:MM으로 입력해 주세요.',
+		'en-US': '{input} is not a time. Use 24-hour HH:MM, e.g. `09:00` or `18:30`.',
+		ko: '{input}은(는) 올바른 시각이 아닙니다. `09:00`, `18:30`처럼 24시간 HH:MM으로 입력해 주세요.',
 	},
 	'sub.badZone': {
-		'en-US': '`{input}` is not a time zone. Use a city (`Seoul`), an IANA name (`America/New_York`) or an offset (`UTC+9`); autocomplete helps.',
-		ko: '`{input}`은(는) 시간대가 아닙니다. 도시 이름(`서울`), IANA 이름(`America/New_York`), 오프셋(`UTC+9`)으로 입력해 주세요 (자동 완성 참고).',
+		'en-US': '{input} is not a time zone. Use a city (`Seoul`), an IANA name (`America/New_York`) or an offset (`UTC+9`); autocomplete helps.',
+		ko: '{input}은(는) 시간대가 아닙니다. 도시 이름(`서울`), IANA 이름(`America/New_York`), 오프셋(`UTC+9`)으로 입력해 주세요 (자동 완성 참고).',
 	},
 	'sub.ambiguousZone': {
-		'en-US': '`{input}` names more than one time zone: {zones}. Pick the one you mean.',
-		ko: '`{input}`은(는) 여러 시간대를 가리킵니다: {zones}. 원하는 시간대를 골라 주세요.',
+		'en-US': '{input} names more than one time zone: {zones}. Pick the one you mean.',
+		ko: '{input}은(는) 여러 시간대를 가리킵니다: {zones}. 원하는 시간대를 골라 주세요.',
 	},
 	'sub.notHere': {
 		'en-US': 'That channel is not a text channel of this server.',
@@ -205,6 +214,22 @@ export const MESSAGES = {
 	'sub.filter.minVotes': { 'en-US': ' · ≥{n} votes', ko: ' · 추천 {n}개 이상' },
 	'sub.filter.top': { 'en-US': ' · top {n}', ko: ' · 상위 {n}편' },
 	'sub.filter.thread': { 'en-US': ' · thread', ko: ' · 스레드' },
+	'top.footerCapped': {
+		'en-US': 'Page {page}/{pages} · {from} – {to} · top {shown} of {total} papers',
+		ko: '{page}/{pages} 페이지 · {from} – {to} · {total}편 중 상위 {shown}편',
+	},
+	'option.range': {
+		'en-US': '`{option}` takes a whole number from {min} to {max}; {input} is not one.',
+		ko: '`{option}`에는 {min}부터 {max}까지의 정수를 넣어 주세요. {input}은(는) 범위를 벗어납니다.',
+	},
+	'option.choice': {
+		'en-US': '`{option}` takes one of {choices}; {input} is not one of them.',
+		ko: '`{option}`에는 {choices} 중 하나를 넣어 주세요. {input}은(는) 그중에 없습니다.',
+	},
+	'paper.pick': {
+		'en-US': 'Several papers match {input}. Run `/paper` again with one of these ids:\n{list}',
+		ko: '{input}와(과) 맞는 논문이 여럿입니다. 아래 ID 중 하나로 `/paper`를 다시 실행해 주세요:\n{list}',
+	},
 	'button.previous': { 'en-US': 'Previous', ko: '이전' },
 	'button.next': { 'en-US': 'Next', ko: '다음' },
 	'help.title': { 'en-US': 'Paperboy', ko: 'Paperboy' },

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Archive } from '../src/archive/archive.ts';
 import { ArchiveLoader, inOrder, listDigestFiles, loadArchive } from '../src/archive/load.ts';
+import { createLogger } from '../src/log.ts';
 
 const day = (date: string, id: string, votes = 1) =>
 	`## Daily Papers (${date})\n\n### [Paper ${id}](https://arxiv.org/abs/${id})\n\nVote: ${votes}\n\n- ***What's New***: text\n`;
@@ -159,5 +160,26 @@ describe('archive/load', () => {
 		await write('2024/12/09.md', day('2024-12-09', '2412.00001'), 0);
 		const archive = await loadArchive(dir);
 		expect(archive.stats()).toEqual({ files: 1, digests: 1, papers: 1 });
+	});
+
+	it('summarises a scan in one short line and logs what check calls a warning at warn', async () => {
+		for (let d = 1; d <= 40; d++)
+			await write(
+				`2024/01/${String(d % 28 || 28).padStart(2, '0')}-${d}.md`,
+				day(`2024-01-${String((d % 28) + 1).padStart(2, '0')}`, `2401.${String(d).padStart(5, '0')}`),
+			);
+		// A second date heading: the producer's mistake, and papers may be missing from what members see.
+		await write('2024/02/01.md', `${day('2024-02-01', '2402.00001')}\n${day('2024-02-02', '2402.00002')}`);
+		const lines: string[] = [];
+		const loader = new ArchiveLoader({ dir, archive: new Archive(), settleMs: 0, logger: createLogger('debug', (l) => lines.push(l)) });
+		await loader.loadAll();
+		const updated = lines.find((l) => l.includes('digest archive updated')) ?? '';
+		expect(updated.length).toBeLessThan(600);
+		const fields = JSON.parse(updated) as Record<string, unknown>;
+		expect(fields).toMatchObject({ added: 41, firstDate: '2024-01-01', lastDate: '2024-02-01' });
+		expect(fields['addedFiles']).toHaveLength(6);
+		const warning = lines.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l['file'] === '2024/02/01.md');
+		expect(warning?.['level']).toBe('warn');
+		expect(warning?.['line']).toBeGreaterThan(0);
 	});
 });

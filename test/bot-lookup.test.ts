@@ -120,7 +120,7 @@ describe('look-up commands end to end (real discord.js, loopback emulator)', () 
 		const unknown = await h.emu
 			.interact({ guildId, channelId, type: 2, data: command('digest', [{ name: 'date', type: STRING, value: '2020-01-01' }]) })
 			.response();
-		expect(unknown.data?.['content']).toContain('2024-12-10');
+		expect(unknown.data?.['content']).toContain('The nearest is 2024-12-09, the earliest');
 	});
 
 	it('/search finds Korean summary words and pages results', async () => {

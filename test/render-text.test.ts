@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ELLIPSIS, escapeMarkdown, graphemeFloor, oneLine, truncate, truncateEscaped, wellFormed } from '../src/render/text.ts';
+import { ELLIPSIS, escapeMarkdown, graphemeFloor, inlineCode, oneLine, truncate, truncateEscaped, wellFormed } from '../src/render/text.ts';
 
 const isWellFormed = (s: string): boolean => (s as unknown as { isWellFormed(): boolean }).isWellFormed();
 
@@ -93,5 +93,16 @@ describe('render/text', () => {
 
 	it('folds line breaks and tabs to single spaces for one-line text', () => {
 		expect(oneLine('  a\tb\n\nc  ')).toBe('a b c');
+	});
+
+	it('quotes echoed text as one inline code span that no backtick in it can end', () => {
+		expect(inlineCode('plain')).toBe('`plain`');
+		expect(inlineCode('a`b')).toBe('``a`b``');
+		expect(inlineCode('`edge`')).toBe('`` `edge` ``');
+		// Three backticks would open a code block; broken up, two always fence them.
+		expect(inlineCode('x```y')).toBe('``x`\u200b`\u200b`y``');
+		expect(inlineCode('two\nlines')).toBe('`two lines`');
+		expect(inlineCode('')).toBe(`\`${ELLIPSIS}\``);
+		expect(inlineCode('a'.repeat(500), 10).length).toBeLessThanOrEqual(12);
 	});
 });

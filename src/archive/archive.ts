@@ -52,6 +52,20 @@ export class Archive {
 		return this.days.digest(date);
 	}
 
+	/** The digest dates closest to `date` on either side (`date` itself excluded): what to offer when it has none. */
+	nearestDates(date: string): { before?: string; after?: string } {
+		const dates = this.days.dates();
+		const i = dates.findIndex((d) => d < date);
+		const before = i === -1 ? undefined : dates[i];
+		const after = (i === -1 ? dates.at(-1) : dates[i - 1]) ?? undefined;
+		return { ...(before ? { before } : {}), ...(after && after > date ? { after } : {}) };
+	}
+
+	/** How many papers the period that ends on `date` ranks (default: the latest digest). */
+	topCount(period: TopPeriod, date?: string): number {
+		return this.ranking.count(period, date);
+	}
+
 	/** Most-voted papers in the period that ends on `date` (default: the latest digest). */
 	top(opts: { period: TopPeriod; date?: string; limit?: number }): ArchivedPaper[] {
 		return this.ranking.top(opts);

@@ -2,6 +2,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { parseDigest } from '../digest/parse.ts';
 import { silentLogger, type Logger } from '../log.ts';
+import { summariseScan } from './scan-summary.ts';
 import { Archive } from './archive.ts';
 
 const DIGEST_EXT = /\.(md|txt)$/i;
@@ -146,8 +147,9 @@ export class ArchiveLoader {
 			(prev ? result.changed : result.added).push(file);
 			this.seen.set(file, { size: got.size, mtimeMs: got.mtimeMs });
 			for (const p of parsed.problems) {
-				const log = p.level === 'error' ? this.logger.warn.bind(this.logger) : this.logger.debug.bind(this.logger);
-				log({ file: p.file, line: p.line }, p.message);
+				// What `check` calls a warning is one here too: papers may be missing from what members see.
+				const log = p.level === 'error' ? this.logger.error.bind(this.logger) : this.logger.warn.bind(this.logger);
+				log({ file: p.file, ...(p.line ? { line: p.line } : {}) }, p.message);
 			}
 		}
 		for (const file of [...this.seen.keys()]) {
@@ -159,10 +161,7 @@ export class ArchiveLoader {
 		result.dates = [...dates].sort();
 		this.indexSoon();
 		if (result.added.length + result.changed.length + result.removed.length > 0) {
-			this.logger.info(
-				{ added: result.added.length, changed: result.changed.length, removed: result.removed.length, dates: result.dates },
-				'digest archive updated',
-			);
+			this.logger.info(summariseScan(result), 'digest archive updated');
 		}
 		return result;
 	}

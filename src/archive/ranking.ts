@@ -9,6 +9,9 @@ export interface RankedOrder {
 	rankOf: Map<string, number>;
 }
 
+/** Rolling windows kept ranked at once: a few periods, each pinned to a date or two. */
+const WINDOWS_KEPT = 8;
+
 export function byVotesThenNewest(a: ArchivedPaper, b: ArchivedPaper): number {
 	const va = a.votes ?? -1;
 	const vb = b.votes ?? -1;
@@ -24,6 +27,7 @@ export function byVotesThenNewest(a: ArchivedPaper, b: ArchivedPaper): number {
 export class Ranking {
 	private allTime: ArchivedPaper[] | null = null;
 	private ranked: RankedOrder | null = null;
+	private readonly windows = new Map<string, readonly ArchivedPaper[]>();
 
 	constructor(private readonly days: Days) {}
 
@@ -31,15 +35,44 @@ export class Ranking {
 		if (change.dates.length === 0 && change.papers.length === 0) return;
 		this.allTime = null;
 		this.ranked = null;
+		this.windows.clear();
 	}
 
 	/** Most-voted papers in the period that ends on `date` (default: the latest digest). */
 	top(opts: { period: Period; date?: string; limit?: number }): ArchivedPaper[] {
-		const limit = Math.max(0, opts.limit ?? 10);
-		if (opts.period === 'all' && opts.date === undefined) return this.allTimeRanking().slice(0, limit);
-		const end = opts.date ?? this.days.dates()[0];
+		return this.window(opts.period, opts.date).slice(0, Math.max(0, opts.limit ?? 10));
+	}
+
+	/** How many papers the period that ends on `date` holds: what a capped ranking was drawn from. */
+	count(period: Period, date?: string): number {
+		return this.window(period, date).length;
+	}
+
+	/**
+	 * The whole ranking of a window. Pagers pin the end date so a page keeps its meaning when a new
+	 * digest lands, so the same few windows are asked for again and again while members page
+	 * through them: they are kept until a day changes, the all-time one shared with the unpinned form.
+	 */
+	private window(period: Period, date: string | undefined): readonly ArchivedPaper[] {
+		const latest = this.days.dates()[0];
+		const end = date ?? latest;
 		if (end === undefined) return [];
-		const start = periodStart(opts.period, end) ?? '0000-00-00';
+		if (period === 'all' && end >= latest!) return this.allTimeRanking();
+		const key = `${period}:${end}`;
+		const cached = this.windows.get(key);
+		if (cached) {
+			// Refreshed as most recently used.
+			this.windows.delete(key);
+			this.windows.set(key, cached);
+			return cached;
+		}
+		const ranked = this.rank(periodStart(period, end) ?? '0000-00-00', end);
+		this.windows.set(key, ranked);
+		if (this.windows.size > WINDOWS_KEPT) this.windows.delete(this.windows.keys().next().value!);
+		return ranked;
+	}
+
+	private rank(start: string, end: string): ArchivedPaper[] {
 		const ascending = [...this.days.dates()].reverse();
 		const best = new Map<string, { paper: Paper; date: string }>();
 		for (let i = lowerBound(ascending, start); i < ascending.length; i++) {
@@ -53,10 +86,7 @@ export class Ranking {
 		}
 		// A paper listed on several days in the window counts once, as its best-voted appearance
 		// there: that day's date, title and summary, not a later day's outside the window.
-		return [...best.values()]
-			.map(({ paper, date }) => archived(paper, date, this.entry(paper.id).dates))
-			.sort(byVotesThenNewest)
-			.slice(0, limit);
+		return [...best.values()].map(({ paper, date }) => archived(paper, date, this.entry(paper.id).dates)).sort(byVotesThenNewest);
 	}
 
 	/** Every paper by its own votes (newest first among equals), and each id's place in that order. */

@@ -129,6 +129,11 @@ export interface PaperEmbedOptions {
 }
 
 /** One paper as one embed, `embedLength` ≤ `maxLength`, every part within Discord's limits. */
+/** Every digest a paper appeared in, oldest first: the one order wherever they are listed. */
+export function appearanceDates(paper: ArchivedPaper): string[] {
+	return [...new Set([...paper.dates, paper.date])].sort();
+}
+
 export function paperEmbed(paper: ArchivedPaper, opts: PaperEmbedOptions = {}): APIEmbed {
 	const locale = opts.locale ?? 'ko';
 	const max = Math.max(1, Math.min(MESSAGE_EMBEDS_TOTAL_MAX, Math.floor(opts.maxLength ?? PAPER_EMBED_BUDGET)));
@@ -147,7 +152,7 @@ export function paperEmbed(paper: ArchivedPaper, opts: PaperEmbedOptions = {}): 
 	if (paper.votes !== null) fields.push({ name: t(locale, 'paper.votes'), value: `▲ ${paper.votes}`, inline: true });
 	if (fields.length) embed.fields = fields;
 
-	const dates = [...new Set([...paper.dates, paper.date])].sort();
+	const dates = appearanceDates(paper);
 	const footer = truncate(wellFormed(`arXiv:${paper.id} · ${dates.join(', ')}`), Math.min(FOOTER_MAX, Math.floor(max / 10)));
 	if (footer) embed.footer = { text: footer };
 

@@ -129,3 +129,20 @@ export function oneLine(text: string): string {
 	// Single spaces are left alone: replacing each of them is most of the cost on long text.
 	return text.replace(/ {2,}\s*| *[^\S ]\s*/g, ' ').trim();
 }
+
+/** Longest an echoed input may be: enough to recognise it, short of crowding the reply. */
+const ECHO_MAX = 100;
+
+/**
+ * What a member typed, shown back as inline code that the text cannot break out of: on one
+ * line, at most `max` units, in a fence of two backticks when the text holds one. Discord reads
+ * three or more as a code block, which a run in the text could end, so longer runs are split by a
+ * zero-width space and two is always enough; a text that starts or ends with a backtick is
+ * padded with a space, which Discord strips as CommonMark does.
+ */
+export function inlineCode(text: string, max = ECHO_MAX): string {
+	const body = (truncate(oneLine(wellFormed(text)), Math.max(1, max)) || ELLIPSIS).replace(/`(?=`)/g, '`\u200b');
+	if (!body.includes('`')) return `\`${body}\``;
+	const pad = body.startsWith('`') || body.endsWith('`') ? ' ' : '';
+	return `\`\`${pad}${body}${pad}\`\``;
+}
