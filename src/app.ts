@@ -8,6 +8,7 @@ import { buttons, commands } from '../commands/index.ts';
 import type { BotContext } from './bot/command.ts';
 import { createClient, type ClientOverrides } from './bot/client.ts';
 import { createDispatcher } from './bot/dispatcher.ts';
+import { describeFatalClose, fatalClose, type FatalClose } from './bot/gateway-close.ts';
 import { missingPermissions } from './bot/channels.ts';
 import { notifyPaused, watchGuildLifecycle } from './bot/guild-events.ts';
 import { Scheduler } from './delivery/scheduler.ts';
@@ -31,6 +32,12 @@ export interface BotOptions {
 	scheduler?: Pick<SchedulerOptionsLike, 'cronPattern' | 'retryBaseMs' | 'retryMaxMs' | 'sweepMs'>;
 	/** Test hooks for the once-per-fleet jobs. */
 	fleet?: Pick<FleetJobsOptions, 'sweepPattern' | 'onSweep'>;
+	/**
+	 * Called once Discord has closed the gateway for good after start-up (a revoked token, say):
+	 * discord.js stops reconnecting, so the entry point stops the bot and exits. Before start-up
+	 * finished, startBot rejects instead.
+	 */
+	onFatal?: (close: FatalClose) => void;
 }
 
 type SchedulerOptionsLike = ConstructorParameters<typeof Scheduler>[0];
@@ -43,10 +50,18 @@ export interface RunningBot {
 	refresh(): Promise<void>;
 	/** Finishes what is in flight, then disconnects. Safe to call twice. */
 	stop(): Promise<void>;
+	/** What a stop in progress has still to finish, the step it waits on first (empty when none is). */
+	unfinished(): string[];
 }
 
 export class StartupError extends Error {
 	override name = 'StartupError';
+	/** Discord refused the bot itself (token, intents, shards): starting again unchanged cannot help. */
+	readonly refused: boolean;
+	constructor(message: string, opts: { refused?: boolean } = {}) {
+		super(message);
+		this.refused = opts.refused ?? false;
+	}
 }
 
 export async function startBot(opts: BotOptions): Promise<RunningBot> {
@@ -109,7 +124,16 @@ export async function startBot(opts: BotOptions): Promise<RunningBot> {
 	const dispatcher = createDispatcher(commands, buttons, ctx);
 	client.on(Events.InteractionCreate, (interaction) => void dispatcher.handle(interaction));
 	client.on(Events.Error, (err) => logger.error({ err }, 'discord client error'));
-	client.on(Events.ShardDisconnect, (event, shard) => logger.warn({ shard, code: event.code }, 'gateway disconnected'));
+	// discord.js emits this only for a close it will not recover from; before that, it reconnects by itself.
+	let ready = false;
+	let fatalAtStart: ((close: FatalClose) => void) | undefined;
+	client.on(Events.ShardDisconnect, (event, shard) => {
+		const fatal = fatalClose(event.code, client.options.intents.toArray());
+		if (!fatal) return void logger.warn({ shard, code: event.code }, 'gateway disconnected');
+		logger.error({ shard, code: fatal.code, reason: fatal.name }, describeFatalClose(fatal));
+		if (ready) opts.onFatal?.(fatal);
+		else fatalAtStart?.(fatal);
+	});
 	client.on(Events.ShardResume, (shard, replayed) => logger.info({ shard, replayed }, 'gateway resumed'));
 	watchGuildLifecycle(client, { subscriptions: store.subscriptions, scheduler, logger });
 
@@ -128,20 +152,39 @@ export async function startBot(opts: BotOptions): Promise<RunningBot> {
 	}, config.SCAN_INTERVAL_SECONDS * 1000);
 	scanTimer.unref();
 
+	// A close Discord will not take back can come before READY (disallowed intents): then no READY ever comes.
+	const readyOrFatal = new Promise<FatalClose | null>((resolve) => {
+		client.once(Events.ClientReady, () => resolve(null));
+		fatalAtStart = resolve;
+	});
 	try {
-		await client.login(config.DISCORD_TOKEN);
+		const fatal = await Promise.race([client.login(config.DISCORD_TOKEN).then(() => readyOrFatal), readyOrFatal]);
+		if (fatal) throw new StartupError(`Could not start: Discord closed the gateway with ${fatal.code} (${fatal.name}). ${fatal.fix}.`, { refused: true });
 	} catch (err) {
 		clearInterval(scanTimer);
 		await client.destroy();
 		if (!opts.store) await store.close();
+		if (err instanceof StartupError) throw err;
 		const reason = err instanceof Error ? err.message : String(err);
-		throw new StartupError(`Could not log in to Discord: ${reason}. Check DISCORD_TOKEN and DISCORD_API_BASE.`);
+		const refused = (err as { code?: unknown }).code === 'TokenInvalid';
+		throw new StartupError(`Could not log in to Discord: ${reason}. Check DISCORD_TOKEN and DISCORD_API_BASE.`, { refused });
 	}
-	await new Promise<void>((resolve) => (client.isReady() ? resolve() : client.once(Events.ClientReady, () => resolve())));
+	ready = true;
 	logger.info({ user: client.user?.tag, guilds: client.guilds.cache.size }, 'ready');
 	const fleet = scheduleFleetJobs({ leases: store.leases, ledger: store.ledger, logger, ...opts.fleet });
 	await scheduler.start();
 
+	// Named, so a stop that overruns its deadline can say what it was still waiting for.
+	const steps: Array<[string, () => Promise<unknown>]> = [
+		// Deliveries first: a scan in flight may be fanning a digest out to every channel.
+		['deliveries in flight', () => scheduler.stop()],
+		['the digest scan in flight', async () => scanning],
+		['commands in flight', () => dispatcher.idle()],
+		['fleet jobs', () => fleet.stop()],
+		['the gateway connection', () => client.destroy()],
+		...(opts.store ? [] : [['closing the store', () => store.close()] as [string, () => Promise<unknown>]]),
+	];
+	let stepsDone = -1;
 	let stopping: Promise<void> | undefined;
 	return {
 		client,
@@ -151,16 +194,11 @@ export async function startBot(opts: BotOptions): Promise<RunningBot> {
 		stop() {
 			stopping ??= (async () => {
 				clearInterval(scanTimer);
-				// Stop deliveries first: a scan in flight may be fanning a digest out to every channel.
-				await scheduler.stop();
-				await scanning;
-				await dispatcher.idle();
-				await fleet.stop();
-				await client.destroy();
-				if (!opts.store) await store.close();
+				for (stepsDone = 0; stepsDone < steps.length; stepsDone++) await steps[stepsDone]?.[1]();
 				logger.info({}, 'stopped');
 			})();
 			return stopping;
 		},
+		unfinished: () => (stepsDone < 0 ? [] : steps.slice(stepsDone).map(([name]) => name)),
 	};
 }

@@ -1,36 +1,75 @@
 import { createLogger } from './log.ts';
 import { configOrExit } from './env-file.ts';
-import { startBot, StartupError } from './app.ts';
+import { startBot, StartupError, type RunningBot } from './app.ts';
+
+/** What the process tells its supervisor (the README lists them). */
+const EXIT = {
+	/** Stopped on a signal with every piece of work in flight finished. */
+	ok: 0,
+	/** Could not start, or a step of the stop failed: starting again may help. */
+	failed: 1,
+	/** The stop did not finish within SHUTDOWN_TIMEOUT_SECONDS; the log line says what was left. */
+	deadline: 2,
+	/** Discord refused the bot (token, intents, shards): a person must change something first (sysexits' EX_CONFIG). */
+	refused: 78,
+} as const;
 
 const config = configOrExit();
 const logger = createLogger(config.LOG_LEVEL, undefined, config.LOG_FORMAT ? { format: config.LOG_FORMAT } : {});
+const timeoutSeconds = config.SHUTDOWN_TIMEOUT_SECONDS;
 
-const starting = startBot({ config, logger });
-let stopping = false;
+const exitCodeOf = (err: unknown): number => (err instanceof StartupError && err.refused ? EXIT.refused : EXIT.failed);
+
+// After start-up, Discord closing the gateway for good ends the process like a signal, but non-zero.
+const starting = startBot({ config, logger, onFatal: (close) => shutdown(`gateway closed with ${close.code}`, EXIT.refused) });
+let bot: RunningBot | undefined;
+starting.then(
+	(b) => (bot = b),
+	() => undefined,
+);
+let stopping: string | undefined;
+let exitCode: number = EXIT.ok;
 
 // Installed before start-up finishes: a signal during the archive load or login waits for it,
 // then stops as gracefully as one that comes later.
-function shutdown(reason: string): void {
-	if (stopping) return;
-	stopping = true;
-	logger.info({ reason }, 'shutting down: finishing work in flight');
+function shutdown(reason: string, code: number = EXIT.ok): void {
+	// Discord refusing the bot during a stop still tells the supervisor not to start it again unchanged.
+	if (code !== EXIT.ok) exitCode = code;
+	if (stopping) {
+		// A second signal must not cut a write in half; the deadline bounds the wait instead.
+		logger.warn({ reason, stopping, timeoutSeconds }, 'shutdown already in progress; waiting for it (SIGKILL ends the process at once)');
+		return;
+	}
+	stopping = reason;
+	logger.info({ reason, timeoutSeconds }, 'shutting down: finishing work in flight');
+	// Not unref'd: a stop waiting on nothing that keeps the process alive would otherwise exit 0.
+	setTimeout(() => {
+		const unfinished = bot ? bot.unfinished() : ['start-up (the archive load, the store or the login)'];
+		logger.error(
+			{ reason, unfinished, timeoutSeconds },
+			`shutdown did not finish within SHUTDOWN_TIMEOUT_SECONDS (${timeoutSeconds} s); exiting with unfinished: ${unfinished.join(', ')}`,
+		);
+		process.exit(exitCode === EXIT.ok ? EXIT.deadline : exitCode);
+	}, timeoutSeconds * 1000);
 	starting
-		.then((bot) => bot.stop())
+		.then((b) => b.stop())
 		.then(
-			() => process.exit(0),
+			() => process.exit(exitCode),
 			(err: unknown) => {
 				if (!(err instanceof StartupError)) logger.error({ err }, 'shutdown failed');
-				process.exit(1);
+				process.exit(exitCodeOf(err));
 			},
 		);
 }
-process.once('SIGINT', () => shutdown('SIGINT'));
-process.once('SIGTERM', () => shutdown('SIGTERM'));
+process.on('SIGINT', () => shutdown('SIGINT'));
+process.on('SIGTERM', () => shutdown('SIGTERM'));
+// A closing terminal sends SIGHUP: the same graceful stop, not the default instant death.
+process.on('SIGHUP', () => shutdown('SIGHUP'));
 // A shard forked by the sharding manager must not outlive it (a restarted manager would run it twice).
 if (process.send) process.once('disconnect', () => shutdown('sharding manager gone'));
 
 starting.catch((err: unknown) => {
-	if (err instanceof StartupError) logger.error({}, err.message);
+	if (err instanceof StartupError) logger.error({ refused: err.refused }, err.message);
 	else logger.error({ err }, 'startup failed');
-	process.exit(1);
+	process.exit(exitCodeOf(err));
 });
