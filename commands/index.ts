@@ -1,4 +1,5 @@
-import type { ButtonRoute, Command } from '../src/bot/command.ts';
+import type { ButtonRoute, Command, SelectRoute } from '../src/bot/command.ts';
+import { cardMenu } from './card.ts';
 import { digestButtons, digestCommand } from './digest.ts';
 import { helpCommand } from './help.ts';
 import { paperCommand } from './paper.ts';
@@ -23,3 +24,5 @@ export const commands: readonly Command[] = [
 ];
 
 export const buttons: readonly ButtonRoute[] = [topButtons, digestButtons, searchButtons];
+
+export const selects: readonly SelectRoute[] = [cardMenu];

@@ -1,17 +1,27 @@
-import { ApplicationCommandOptionType, PermissionFlagsBits, type RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord.js';
+import {
+	ApplicationCommandOptionType,
+	MessageFlags,
+	PermissionFlagsBits,
+	type ChatInputCommandInteraction,
+	type RESTPostAPIChatInputApplicationCommandsJSONBody,
+} from 'discord.js';
 import { resolveTimeZone, suggestTimeZones } from '../src/time/zones.ts';
 import { choice, MAX_CHOICES } from '../src/bot/autocomplete.ts';
 import { missingError, missingPermissions, ownRole, targetChannel } from '../src/bot/channels.ts';
 import { ADMIN_COMMAND, channelOption } from '../src/bot/admin.ts';
-import type { Command } from '../src/bot/command.ts';
+import type { BotContext, Command } from '../src/bot/command.ts';
 import { UserError } from '../src/bot/errors.ts';
-import { boundedInteger } from '../src/bot/options.ts';
+import { boundedInteger, oneOfChoices } from '../src/bot/options.ts';
+import { previewBodies, readTerms } from '../src/bot/subscription-options.ts';
 import { respond } from '../src/bot/reply.ts';
 import { inlineCode } from '../src/render/text.ts';
-import { formatNextRun } from '../src/bot/subscription-text.ts';
-import { t } from '../src/i18n.ts';
+import { describeOptions, formatNextRun } from '../src/bot/subscription-text.ts';
+import { t, type Locale } from '../src/i18n.ts';
+import type { Subscription } from '../src/store/schema.ts';
 
 const DEFAULT_TIME = '09:00';
+/** Room for a handful of phrases; Discord caps a string option at 6000, a filter needs far less. */
+const TERMS_INPUT_MAX = 300;
 
 export const subscribeData = {
 	name: 'subscribe',
@@ -70,11 +80,46 @@ export const subscribeData = {
 			description: 'Post each digest in its own thread',
 			description_localizations: { ko: '다이제스트마다 스레드를 만들어 올리기' },
 		},
+		{
+			type: ApplicationCommandOptionType.String,
+			name: 'format',
+			name_localizations: { ko: '형식' },
+			description: 'cards: a card per paper (default) · compact: one list, summaries on request',
+			description_localizations: { ko: '카드: 논문마다 카드 (기본) · 간단히: 목록 하나, 요약은 골라 읽기' },
+			choices: [
+				{ name: 'cards', name_localizations: { ko: '카드' }, value: 'cards' },
+				{ name: 'compact', name_localizations: { ko: '간단히' }, value: 'compact' },
+			],
+		},
+		{
+			type: ApplicationCommandOptionType.String,
+			name: 'include',
+			name_localizations: { ko: '포함' },
+			description: 'Only papers about any of these, comma-separated (e.g. LLM, reasoning); "-" clears',
+			description_localizations: { ko: '이 중 하나라도 다루는 논문만, 쉼표로 구분 (예: LLM, 추론); "-"는 해제' },
+			max_length: TERMS_INPUT_MAX,
+		},
+		{
+			type: ApplicationCommandOptionType.String,
+			name: 'exclude',
+			name_localizations: { ko: '제외' },
+			description: 'Leave out papers about any of these, comma-separated; "-" clears',
+			description_localizations: { ko: '이 중 하나라도 다루는 논문은 빼기, 쉼표로 구분; "-"는 해제' },
+			max_length: TERMS_INPUT_MAX,
+		},
+		{
+			type: ApplicationCommandOptionType.Boolean,
+			name: 'preview',
+			name_localizations: { ko: '미리보기' },
+			description: 'Show what the latest digest would look like with these options; save nothing',
+			description_localizations: { ko: '이 설정으로 최신 다이제스트가 어떻게 올라갈지 보기만 하고 저장하지 않기' },
+		},
 	],
 } as const satisfies RESTPostAPIChatInputApplicationCommandsJSONBody;
 
 const minVotesOption = subscribeData.options[3];
 const topOption = subscribeData.options[4];
+const formatOption = subscribeData.options[7];
 
 /** `9:00` and `09:00` both mean nine o'clock; anything else is an error. */
 export function normaliseTime(input: string): string | null {
@@ -93,6 +138,21 @@ function zoneOrRefuse(typed: string): string {
 
 function zeroIsNone(n: number | null): number | null {
 	return n === 0 ? null : n;
+}
+
+/** The subscription's messages for the latest digest, to the admin alone; nothing is saved or scheduled. */
+async function showPreview(interaction: ChatInputCommandInteraction<'cached'>, ctx: BotContext, draft: Subscription, locale: Locale): Promise<void> {
+	const date = ctx.archive.latestDate();
+	const digest = date ? ctx.archive.digest(date) : undefined;
+	if (!date || !digest) throw new UserError('archive.empty');
+	const bodies = previewBodies(draft, digest, locale);
+	const channel = `<#${draft.channelId}>`;
+	if (bodies.length === 0) {
+		await respond(interaction, { content: t(locale, 'sub.previewEmpty', { date, channel }), ephemeral: true });
+		return;
+	}
+	await respond(interaction, { content: `${t(locale, 'sub.previewIntro', { date, channel })}\n${describeOptions(draft, locale)}`, ephemeral: true });
+	for (const body of bodies) await interaction.followUp({ ...body, flags: MessageFlags.Ephemeral });
 }
 
 export const subscribeCommand: Command = {
@@ -121,11 +181,12 @@ export const subscribeCommand: Command = {
 			throw new UserError('sub.roleNotMentionable', { role: `<@&${role.id}>` });
 		}
 		const thread = interaction.options.getBoolean('thread') ?? existing?.thread ?? false;
-		const missing = missingPermissions(channel, thread);
-		if (missing.length) throw missingError(channel.id, missing, locale);
+		const format = oneOfChoices(formatOption, interaction.options.getString('format'), locale) ?? existing?.format ?? 'cards';
+		const include = readTerms(interaction.options.getString('include'), existing?.include);
+		const exclude = readTerms(interaction.options.getString('exclude'), existing?.exclude);
 
 		const now = ctx.now().toISOString();
-		const saved = await ctx.subscriptions.put({
+		const draft: Subscription = {
 			guildId: interaction.guildId,
 			channelId: channel.id,
 			time,
@@ -142,7 +203,18 @@ export const subscribeCommand: Command = {
 			// An old record without it stays without it: "unknown" is not "never posted".
 			...(existing ? (existing.lastPostedDate === undefined ? {} : { lastPostedDate: existing.lastPostedDate }) : { lastPostedDate: null }),
 			paused: null,
-		});
+			format,
+			include,
+			exclude,
+			updatedAt: now,
+		};
+		if (interaction.options.getBoolean('preview')) {
+			await showPreview(interaction, ctx, draft, locale);
+			return;
+		}
+		const missing = missingPermissions(channel, thread);
+		if (missing.length) throw missingError(channel.id, missing, locale);
+		const saved = await ctx.subscriptions.put(draft);
 		ctx.scheduler.upsert(saved).catch((err: unknown) => ctx.logger.error({ err }, 'could not schedule a subscription'));
 		const params = {
 			channel: `<#${channel.id}>`,
@@ -150,7 +222,7 @@ export const subscribeCommand: Command = {
 			timezone,
 			next: formatNextRun(ctx.scheduler.nextRun(saved), locale),
 		};
-		let content = t(locale, existing ? 'sub.updated' : 'sub.saved', params);
+		let content = `${t(locale, existing ? 'sub.updated' : 'sub.saved', params)}\n${describeOptions(saved, locale)}`;
 		const me = interaction.guild.members.me;
 		if (role && !role.mentionable && !me?.permissions.has(PermissionFlagsBits.MentionEveryone)) {
 			content += `\n${t(locale, 'sub.unmentionable', { role: `<@&${role.id}>` })}`;

@@ -18,6 +18,7 @@ import {
 	MESSAGE_EMBEDS_TOTAL_MAX,
 } from '../src/render/limits.ts';
 import { paperListEmbed } from '../src/render/list.ts';
+import { compactMessages } from '../src/render/compact.ts';
 
 // A variable specifier: the package ships its zod schemas as JavaScript without declarations.
 const SPEC = 'discord-api-spec/zod';
@@ -58,6 +59,21 @@ function violations(body: MessageBody): string[] {
 		}
 		check((e.footer?.text.length ?? 0) <= EMBED_FOOTER_MAX, `embed ${i} footer`);
 		check((e.author?.name.length ?? 0) <= EMBED_AUTHOR_NAME_MAX, `embed ${i} author`);
+	}
+	check((body.components?.length ?? 0) <= 5, 'more than 5 action rows');
+	for (const row of body.components ?? []) {
+		for (const c of row.components) {
+			if (c.type !== 3) continue;
+			check(c.custom_id.length >= 1 && c.custom_id.length <= 100, 'select custom_id');
+			check((c.placeholder?.length ?? 0) <= 150, 'select placeholder');
+			check(c.options.length >= 1 && c.options.length <= 25, `${c.options.length} select options`);
+			check(new Set(c.options.map((o) => o.value)).size === c.options.length, 'duplicate option values');
+			for (const o of c.options) {
+				check(o.label.length >= 1 && o.label.length <= 100, 'option label');
+				check(o.value.length >= 1 && o.value.length <= 100, 'option value');
+				check((o.description?.length ?? 0) <= 100, 'option description');
+			}
+		}
 	}
 	for (const s of strings(body)) check(isWellFormed(s), `lone surrogate in ${JSON.stringify(s.slice(0, 40))}`);
 	const parsed = MessageCreateRequestSchema.safeParse(body);
@@ -148,6 +164,41 @@ describe('render limits', () => {
 			}),
 			{ numRuns: 150 },
 		);
+	});
+
+	it('every compact body obeys every Discord limit, lists each paper once in order, and offers each in one menu', () => {
+		const uniqueIds = (papers: ArchivedPaper[]) => papers.filter((p, i) => papers.findIndex((q) => q.id === p.id) === i);
+		fc.assert(
+			fc.property(text(40), fc.array(paperArb, { maxLength: 200 }).map(uniqueIds), optionsArb, (date, papers, opts) => {
+				const messages = compactMessages(date, papers, opts);
+				for (const { body } of messages) expect(violations(body)).toEqual([]);
+				expect(messages.flatMap((m) => m.paperIds)).toEqual(papers.map((p) => p.id));
+				const offered = messages.flatMap((m) => (m.body.components ?? []).flatMap((r) => r.components.flatMap((c) => (c.type === 3 ? c.options : []))));
+				expect(offered).toHaveLength(papers.length);
+				for (const m of messages.slice(1)) expect(m.body.allowed_mentions).toEqual({ parse: [] });
+			}),
+			{ numRuns: 60 },
+		);
+	});
+
+	it('a 200-paper day of the longest titles is compact: a few messages, every line whole', () => {
+		const papers = Array.from({ length: 200 }, (_, i) => ({
+			id: `2501.${String(i).padStart(5, '0')}`,
+			title: `${'Extremely Long Title Words '.repeat(12)}${i}`,
+			url: `https://arxiv.org/abs/2501.${String(i).padStart(5, '0')}`,
+			votes: 1000 + i,
+			authors: [],
+			thumbnail: null,
+			summary: [],
+			date: '2025-01-01',
+			dates: ['2025-01-01'],
+		}));
+		const messages = compactMessages('2025-01-01', papers, { locale: 'en-US' });
+		for (const { body } of messages) expect(violations(body)).toEqual([]);
+		expect(messages.length).toBeLessThanOrEqual(12);
+		expect(messages.flatMap((m) => m.paperIds)).toHaveLength(200);
+		for (const line of messages.flatMap((m) => (m.body.embeds[0]?.description ?? '').split('\n')))
+			expect(line).toMatch(/…\]\(https:\/\/arxiv\.org\/abs\/2501\.\d{5}\) · ▲ \d+ · \[HF\]/);
 	});
 
 	it('a paper embed stays within any maxLength it is given', () => {

@@ -1,4 +1,10 @@
-import type { AutocompleteInteraction, ButtonInteraction, ChatInputCommandInteraction, RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord.js';
+import type {
+	AutocompleteInteraction,
+	ButtonInteraction,
+	ChatInputCommandInteraction,
+	RESTPostAPIChatInputApplicationCommandsJSONBody,
+	StringSelectMenuInteraction,
+} from 'discord.js';
 import type { Archive } from '../archive/archive.ts';
 import type { Config } from '../config.ts';
 import type { Logger } from '../log.ts';
@@ -55,4 +61,10 @@ export type Command = AnywhereCommand | GuildCommand;
 export interface ButtonRoute {
 	prefix: string;
 	handle(run: CommandRun<ButtonInteraction>, args: string[]): Promise<void>;
+}
+
+/** Select menus, like buttons, carry their state in the custom id and the chosen values. */
+export interface SelectRoute {
+	prefix: string;
+	handle(run: CommandRun<StringSelectMenuInteraction>, args: string[]): Promise<void>;
 }

@@ -1,5 +1,7 @@
 import {
 	MessageFlags,
+	type APIActionRowComponent,
+	type APIComponentInMessageActionRow,
 	type APIEmbed,
 	type ActionRowBuilder,
 	type ButtonBuilder,
@@ -7,12 +9,13 @@ import {
 	type ChatInputCommandInteraction,
 	type InteractionReplyOptions,
 	type MessageActionRowComponentBuilder,
+	type StringSelectMenuInteraction,
 } from 'discord.js';
 import { MESSAGE_CONTENT_MAX } from '../render/limits.ts';
 import { truncate } from '../render/text.ts';
 import { commandIds, linkCommands } from './command-mentions.ts';
 
-export type Components = ActionRowBuilder<MessageActionRowComponentBuilder | ButtonBuilder>[];
+export type Components = (ActionRowBuilder<MessageActionRowComponentBuilder | ButtonBuilder> | APIActionRowComponent<APIComponentInMessageActionRow>)[];
 
 export interface ReplyBody {
 	content?: string;
@@ -21,7 +24,7 @@ export interface ReplyBody {
 	ephemeral?: boolean;
 }
 
-type Answerable = ChatInputCommandInteraction | ButtonInteraction;
+type Answerable = ChatInputCommandInteraction | ButtonInteraction | StringSelectMenuInteraction;
 
 // Nothing the bot says in a reply may ping anyone: a quoted title or summary can hold @everyone.
 const NO_MENTIONS = { parse: [] as [] };

@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
+import { passesTopics } from '../archive/topics.ts';
 import type { ArchivedPaper } from '../digest/schema.ts';
 import type { Locale } from '../i18n.ts';
-import { digestMessages, type MessageBody } from '../render/embed.ts';
+import type { MessageBody } from '../render/embed.ts';
+import { renderDigest } from '../render/formats.ts';
 import type { Subscription } from '../store/schema.ts';
 import { addDays } from '../time/dates.ts';
 
@@ -16,11 +18,12 @@ export interface PlannedMessage {
 }
 
 /**
- * The papers of a digest a subscription wants: at least `minVotes` (unknown votes count as 0),
- * then the `top` most-voted, kept in the digest's own order.
+ * The papers of a digest a subscription wants: on its topics, with at least `minVotes` (unknown
+ * votes count as 0), then the `top` most-voted of those, kept in the digest's own order.
  */
-export function selectPapers(sub: Pick<Subscription, 'minVotes' | 'top'>, papers: readonly ArchivedPaper[]): ArchivedPaper[] {
-	let chosen = sub.minVotes === null ? [...papers] : papers.filter((p) => (p.votes ?? 0) >= (sub.minVotes ?? 0));
+export function selectPapers(sub: Pick<Subscription, 'minVotes' | 'top' | 'include' | 'exclude'>, papers: readonly ArchivedPaper[]): ArchivedPaper[] {
+	const onTopic = sub.include?.length || sub.exclude?.length ? papers.filter((p) => passesTopics(p, sub)) : papers;
+	let chosen = sub.minVotes === null ? [...onTopic] : onTopic.filter((p) => (p.votes ?? 0) >= (sub.minVotes ?? 0));
 	if (sub.top !== null && chosen.length > sub.top) {
 		const keep = new Set(
 			[...chosen]
@@ -55,7 +58,7 @@ export interface PendingSend {
  * go with the first message of a digest, never again; `top` counts what was already posted.
  */
 export function planDigest(opts: {
-	sub: Pick<Subscription, 'channelId' | 'minVotes' | 'top' | 'mentionRoleId'>;
+	sub: Pick<Subscription, 'channelId' | 'minVotes' | 'top' | 'mentionRoleId' | 'format' | 'include' | 'exclude'>;
 	date: string;
 	papers: readonly ArchivedPaper[];
 	delivered: ReadonlySet<string>;
@@ -80,16 +83,13 @@ export function planDigest(opts: {
 		[fresh, (_: number, ids: string[]) => messageNonce(sub.channelId, date, ids)],
 	] as const) {
 		if (group.length === 0) continue;
-		const bodies = digestMessages(date, group, {
+		const rendered = renderDigest(sub.format, date, group, {
 			locale: opts.locale ?? 'ko',
 			header: first,
 			...(first && sub.mentionRoleId ? { roleId: sub.mentionRoleId } : {}),
 		});
 		first = false;
-		let offset = 0;
-		for (const [i, body] of bodies.entries()) {
-			const paperIds = group.slice(offset, offset + body.embeds.length).map((p) => p.id);
-			offset += body.embeds.length;
+		for (const [i, { body, paperIds }] of rendered.entries()) {
 			const nonce = nonceOf(i, paperIds);
 			planned.push({ nonce, paperIds, body: { ...body, nonce, enforce_nonce: true } });
 		}

@@ -67,3 +67,12 @@ export function looksLikeArxivId(input: string): boolean {
 export function arxivUrl(id: ArxivId): string {
 	return `https://arxiv.org/abs/${id}`;
 }
+
+export function arxivPdfUrl(id: ArxivId): string {
+	return `https://arxiv.org/pdf/${id}`;
+}
+
+/** Every paper of the daily digests has a page on Hugging Face under its arXiv id. */
+export function huggingFaceUrl(id: ArxivId): string {
+	return `https://huggingface.co/papers/${id}`;
+}

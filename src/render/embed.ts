@@ -1,5 +1,6 @@
-import type { APIAllowedMentions, APIEmbed, APIEmbedField } from 'discord.js';
-import type { ArchivedPaper, SummaryItem } from '../digest/schema.ts';
+import type { APIActionRowComponent, APIAllowedMentions, APIComponentInMessageActionRow, APIEmbed, APIEmbedField } from 'discord.js';
+import { arxivPdfUrl, arxivUrl, huggingFaceUrl } from '../digest/arxiv.ts';
+import { ArxivId, type ArchivedPaper, type SummaryItem } from '../digest/schema.ts';
 import {
 	EMBED_DESCRIPTION_MAX,
 	EMBED_FIELD_VALUE_MAX,
@@ -16,6 +17,7 @@ import { ELLIPSIS, escapeMarkdown, oneLine, truncate, truncateEscaped, wellForme
 export type MessageBody = {
 	content?: string;
 	embeds: APIEmbed[];
+	components?: APIActionRowComponent<APIComponentInMessageActionRow>[];
 	allowed_mentions: APIAllowedMentions;
 	nonce?: string;
 	enforce_nonce?: boolean;
@@ -129,6 +131,14 @@ export interface PaperEmbedOptions {
 }
 
 /** One paper as one embed, `embedLength` ≤ `maxLength`, every part within Discord's limits. */
+function paperLinks(id: string, locale: Locale): string {
+	return [
+		`[${t(locale, 'paper.link.abstract')}](${arxivUrl(id)})`,
+		`[${t(locale, 'paper.link.pdf')}](${arxivPdfUrl(id)})`,
+		`[${t(locale, 'paper.link.hf')}](${huggingFaceUrl(id)})`,
+	].join(' · ');
+}
+
 /** Every digest a paper appeared in, oldest first: the one order wherever they are listed. */
 export function appearanceDates(paper: ArchivedPaper): string[] {
 	return [...new Set([...paper.dates, paper.date])].sort();
@@ -150,6 +160,8 @@ export function paperEmbed(paper: ArchivedPaper, opts: PaperEmbedOptions = {}): 
 	const authors = shortenAuthors(paper.authors, Math.min(AUTHORS_MAX, EMBED_FIELD_VALUE_MAX, Math.floor(max / 6)), locale);
 	if (authors) fields.push({ name: t(locale, 'paper.authors'), value: authors, inline: false });
 	if (paper.votes !== null) fields.push({ name: t(locale, 'paper.votes'), value: `▲ ${paper.votes}`, inline: true });
+	// The title links to the abstract; a reader also wants the PDF and the discussion page in one click.
+	if (ArxivId.safeParse(paper.id).success) fields.push({ name: t(locale, 'paper.links'), value: paperLinks(paper.id, locale), inline: true });
 	if (fields.length) embed.fields = fields;
 
 	const dates = appearanceDates(paper);

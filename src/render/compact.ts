@@ -1,0 +1,127 @@
+import type { APIActionRowComponent, APIComponentInMessageActionRow, APIEmbed, APISelectMenuOption } from 'discord.js';
+import { huggingFaceUrl } from '../digest/arxiv.ts';
+import { ArxivId, type ArchivedPaper } from '../digest/schema.ts';
+import { t, tCount, type Locale } from '../i18n.ts';
+import { PAPER_COLOR, embedUrl, type DigestMessagesOptions, type MessageBody } from './embed.ts';
+import { EMBED_DESCRIPTION_MAX, MESSAGE_CONTENT_MAX } from './limits.ts';
+import { oneLine, truncate, truncateEscaped, wellFormed } from './text.ts';
+
+/** A rendered message and the papers it holds, in order: what the ledger records once it is posted. */
+export interface RenderedMessage {
+	body: MessageBody;
+	paperIds: string[];
+}
+
+/** Discord's string select: at most 25 options, labels and descriptions of at most 100. */
+const MENU_OPTIONS_MAX = 25;
+const OPTION_TEXT_MAX = 100;
+const PLACEHOLDER_MAX = 150;
+/** Two menus under a message keep it one glance; a longer day goes on in a second message. */
+const MENUS_PER_MESSAGE = 2;
+const PAPERS_PER_MESSAGE = MENU_OPTIONS_MAX * MENUS_PER_MESSAGE;
+/** A digest date is ten characters; the custom id has room for 100. */
+const CUSTOM_ID_DATE_MAX = 20;
+/** Long enough to recognise a paper; the card has the whole title. */
+const TITLE_MAX = 100;
+
+/** The custom id prefix of "Read a summary" menus: `card:<date>:<menu>`, the papers are the option values. */
+export const CARD_MENU_PREFIX = 'card';
+
+// Parentheses and spaces would end a masked link's target early.
+function linkTarget(url: string): string {
+	return url.replace(/[()<> ]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+}
+
+/** `**3.** [Title](arXiv) · ▲ 12 · [HF](page)`: one line, whatever the title holds. */
+export function compactLine(paper: ArchivedPaper, rank: number, titleMax = TITLE_MAX): string {
+	const title = truncateEscaped(oneLine(wellFormed(paper.title)), titleMax) || '…';
+	const url = embedUrl(paper.url);
+	const parts = [`**${rank}.** ${url ? `[${title}](${linkTarget(url)})` : title}`];
+	if (paper.votes !== null) parts.push(`▲ ${paper.votes}`);
+	if (ArxivId.safeParse(paper.id).success) parts.push(`[HF](${linkTarget(huggingFaceUrl(paper.id))})`);
+	return parts.join(' · ');
+}
+
+function menu(
+	date: string,
+	index: number,
+	papers: readonly ArchivedPaper[],
+	firstRank: number,
+	locale: Locale,
+	ofMany: boolean,
+): APIActionRowComponent<APIComponentInMessageActionRow> {
+	const options: APISelectMenuOption[] = papers.map((p, i) => {
+		const option: APISelectMenuOption = {
+			label: truncate(`${firstRank + i}. ${oneLine(wellFormed(p.title))}`, OPTION_TEXT_MAX),
+			// Ids are short and unique within a day; a value is at most 100 and never empty.
+			value: truncate(wellFormed(p.id), OPTION_TEXT_MAX) || String(firstRank + i),
+		};
+		if (p.votes !== null) option.description = truncate(`▲ ${p.votes} · arXiv:${wellFormed(oneLine(p.id))}`, OPTION_TEXT_MAX);
+		return option;
+	});
+	const last = firstRank + papers.length - 1;
+	const placeholder = ofMany ? t(locale, 'compact.pickRange', { from: firstRank, to: last }) : t(locale, 'compact.pick');
+	return {
+		type: 1,
+		components: [
+			{
+				type: 3,
+				custom_id: `${CARD_MENU_PREFIX}:${truncate(wellFormed(oneLine(date)), CUSTOM_ID_DATE_MAX)}:${index}`,
+				placeholder: truncate(placeholder, PLACEHOLDER_MAX),
+				options,
+			},
+		],
+	};
+}
+
+/**
+ * A digest as a numbered list, one line per paper, with "Read a summary" menus under it: a
+ * 40-paper day is one or two messages rather than a dozen. Lines are packed into one embed's
+ * 4096 and at most 50 papers a message (two menus of 25). Deterministic, no nonce.
+ */
+export function compactMessages(date: string, papers: readonly ArchivedPaper[], opts: DigestMessagesOptions & { firstRank?: number } = {}): RenderedMessage[] {
+	const locale = opts.locale ?? 'ko';
+	if (opts.roleId !== undefined && !/^[1-9]\d{0,19}$/.test(opts.roleId)) {
+		throw new TypeError(`roleId must be a snowflake, got ${JSON.stringify(opts.roleId.slice(0, 40))}`);
+	}
+	const firstRank = opts.firstRank ?? 1;
+	const groups: ArchivedPaper[][] = [];
+	let current: ArchivedPaper[] = [];
+	let length = 0;
+	for (const [i, paper] of papers.entries()) {
+		const line = compactLine(paper, firstRank + i);
+		if (current.length >= PAPERS_PER_MESSAGE || (current.length > 0 && length + 1 + line.length > EMBED_DESCRIPTION_MAX)) {
+			groups.push(current);
+			current = [];
+			length = 0;
+		}
+		current.push(paper);
+		length += (length ? 1 : 0) + line.length;
+	}
+	if (current.length) groups.push(current);
+
+	let menuIndex = 0;
+	let rank = firstRank;
+	const ofMany = papers.length > MENU_OPTIONS_MAX;
+	const messages: RenderedMessage[] = groups.map((group) => {
+		const embed: APIEmbed = { color: PAPER_COLOR, description: group.map((p, i) => compactLine(p, rank + i)).join('\n') };
+		const components: APIActionRowComponent<APIComponentInMessageActionRow>[] = [];
+		for (let at = 0; at < group.length; at += MENU_OPTIONS_MAX) {
+			components.push(menu(date, menuIndex++, group.slice(at, at + MENU_OPTIONS_MAX), rank + at, locale, ofMany));
+		}
+		rank += group.length;
+		return { body: { embeds: [embed], components, allowed_mentions: { parse: [] } }, paperIds: group.map((p) => p.id) };
+	});
+
+	const header = opts.header ?? true;
+	if (messages.length === 0 && (header || opts.roleId !== undefined)) messages.push({ body: { embeds: [], allowed_mentions: { parse: [] } }, paperIds: [] });
+	const first = messages[0];
+	if (first) {
+		const parts: string[] = [];
+		if (opts.roleId !== undefined) parts.push(`<@&${opts.roleId}>`);
+		if (header) parts.push(tCount(locale, 'digest.header', papers.length, { date: wellFormed(oneLine(date)) }));
+		if (parts.length) first.body.content = truncate(parts.join(' '), MESSAGE_CONTENT_MAX);
+		if (opts.roleId !== undefined) first.body.allowed_mentions = { parse: [], roles: [opts.roleId] };
+	}
+	return messages;
+}
