@@ -211,6 +211,7 @@ export const MESSAGES = {
 	'summary.whatsNew': { 'en-US': "What's New", ko: '새로운 점' },
 	'summary.technicalDetails': { 'en-US': 'Technical Details', ko: '기술적 세부 사항' },
 	'summary.performanceHighlights': { 'en-US': 'Performance Highlights', ko: '성능 하이라이트' },
+	'summary.abstract': { 'en-US': 'Abstract', ko: '초록' },
 	'sub.filter.minVotes': { 'en-US': ' · ≥{n} votes', ko: ' · 추천 {n}개 이상' },
 	'sub.filter.top': { 'en-US': ' · top {n}', ko: ' · 상위 {n}편' },
 	'sub.filter.thread': { 'en-US': ' · thread', ko: ' · 스레드' },
@@ -289,11 +290,11 @@ export function permissionList(locale: Locale, englishNames: readonly string[]):
 	return new Intl.ListFormat(locale, { type: 'conjunction', style: 'long' }).format(names);
 }
 
-const SUMMARY_LABELS = ['summary.whatsNew', 'summary.technicalDetails', 'summary.performanceHighlights'] as const;
+const SUMMARY_LABELS = ['summary.whatsNew', 'summary.technicalDetails', 'summary.performanceHighlights', 'summary.abstract'] as const;
 const fold = (label: string) => label.toLowerCase().replace(/[’‘]/g, "'").replace(/\s+/g, ' ').trim();
 
 /**
- * A summary label in the reader's language when it is one of the standard three (written in
+ * A summary label in the reader's language when it is one of the standard ones (written in
  * either language); any other label is the digest author's own word and is kept as written.
  */
 export function summaryLabel(locale: Locale, label: string): string {

@@ -5,9 +5,11 @@ import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../src/cli/run.ts';
+import { parseCsv } from './helpers/csv.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const CORPUS = path.resolve(ROOT, '../shared/corpus/daily_papers_ko');
+const LIM4349 = path.resolve(ROOT, '../shared/corpus/hf_daily_papers_lim4349');
 
 async function cli(args: string[], env: Record<string, string> = {}) {
 	let stdout = '';
@@ -134,6 +136,70 @@ describe('cli', () => {
 		const r = spawnSync(process.execPath, [path.join(ROOT, 'bin/paperboy.js'), 'check', path.join(ROOT, 'data'), '--json'], { encoding: 'utf8' });
 		expect(r.status).toBe(0);
 		expect(JSON.parse(r.stdout).problems).toEqual([]);
+	});
+
+	it('check exits 1 and names a file whose digest yields no paper', async () => {
+		const sub = path.join(dir, 'empty');
+		await mkdir(sub, { recursive: true });
+		await copyFile(path.join(ROOT, 'test/fixtures/eras.md'), path.join(sub, 'eras.md'));
+		await writeFile(path.join(sub, 'later.md'), '## Daily Papers (2024-12-10)\n\nComing soon.\n');
+		try {
+			const { code, stdout } = await cli(['check', sub]);
+			expect(code).toBe(1);
+			expect(stdout).toMatch(/^later\.md:1: error: no paper could be read from the digest for 2024-12-10/m);
+			expect(stdout.trim().split('\n').at(-1)).toMatch(/2 files, 1 digests .*; 1 files hold no digest/);
+		} finally {
+			await rm(sub, { recursive: true, force: true });
+		}
+	});
+
+	it('export prints every paper of every digest file as a JSON line, with its file', async () => {
+		const { code, stdout, stderr } = await cli(['export', dir]);
+		expect(code).toBe(0);
+		const rows = stdout
+			.trim()
+			.split('\n')
+			.map((l) => JSON.parse(l));
+		expect(rows.map((r) => `${r.file} ${r.id}`)).toEqual([
+			...['2403.01001', '2403.01002', '2403.01003', 'hep-th/9901001', '2403.01005', '2403.01007'].map((id) => `2024/03/05.md ${id}`),
+			'README.md 2404.00111',
+		]);
+		const paper = JSON.parse((await cli(['paper', '2403.01003', '--json', '--dir', dir])).stdout);
+		expect(rows[2]).toEqual({ ...paper, file: '2024/03/05.md' });
+		expect(stderr).toBe('exported 7 papers from 2 of 2 files\n');
+	});
+
+	it('export --format csv gives the same fields, the summary in one cell, quoted where needed', async () => {
+		const { code, stdout } = await cli(['export', '--format', 'csv', '--dir', dir]);
+		expect(code).toBe(0);
+		const rows = parseCsv(stdout).filter((r) => r.length > 1);
+		expect(rows[0]).toEqual(['id', 'title', 'url', 'date', 'dates', 'votes', 'authors', 'thumbnail', 'summary', 'affiliation', 'pageUrl', 'file']);
+		expect(rows).toHaveLength(8);
+		const json = JSON.parse((await cli(['paper', '2403.01003', '--json', '--dir', dir])).stdout);
+		const row = rows.find((r) => r[0] === '2403.01003') ?? [];
+		expect(row.slice(0, 4)).toEqual([json.id, json.title, json.url, json.date]);
+		expect(row[5]).toBe(String(json.votes));
+		expect(row[8]).toBe(json.summary.map((s: { label: string | null; text: string }) => (s.label ? `${s.label}: ${s.text}` : s.text)).join('\n'));
+		expect(row[11]).toBe('2024/03/05.md');
+		expect((await cli(['export', dir, '--format', 'xml'])).code).toBe(2);
+		expect((await cli(['export', path.join(dir, 'no-such-folder')])).code).toBe(2);
+	});
+
+	describe.skipIf(!existsSync(LIM4349))('on the blog corpus', () => {
+		it('checks with no error, and exports every paper of every post with its affiliation and page', async () => {
+			const checked = await cli(['check', LIM4349, '--json']);
+			expect(checked.code).toBe(0);
+			expect(JSON.parse(checked.stdout).problems.filter((p: { level: string }) => p.level === 'error')).toEqual([]);
+			const rows = (await cli(['export', LIM4349])).stdout
+				.trim()
+				.split('\n')
+				.map((l) => JSON.parse(l));
+			expect(rows).toHaveLength(522);
+			expect(rows.every((r) => r.pageUrl === `https://huggingface.co/papers/${r.id}` && r.summary[0].label === 'Abstract')).toBe(true);
+			// The two versions of a rewritten day each give their own votes.
+			const day = rows.filter((r) => r.file.startsWith('rewrites/2026-08-22'));
+			expect(new Set(day.map((r) => r.file)).size).toBe(2);
+		});
 	});
 
 	describe.skipIf(!existsSync(CORPUS))('on the corpus', () => {

@@ -6,44 +6,12 @@ import { loadArchive } from '../src/archive/load.ts';
 import { normalise } from '../src/archive/tokens.ts';
 import { parseArxivId } from '../src/digest/arxiv.ts';
 import { parseDigest } from '../src/digest/parse.ts';
+import { parseCsv } from './helpers/csv.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../../shared/corpus/daily_papers_ko');
 const LOGS = path.join(ROOT, 'paper_logs');
 const present = existsSync(path.join(LOGS, 'papers_list.csv'));
 if (!present) console.warn(`corpus tests skipped: ${ROOT} is absent (CI has it; see ../shared/corpus/SOURCES.md)`);
-
-/** RFC 4180 rows: quoted fields may hold commas, newlines and doubled quotes. */
-function parseCsv(text: string): string[][] {
-	const rows: string[][] = [];
-	let row: string[] = [];
-	let field = '';
-	let quoted = false;
-	for (let i = 0; i < text.length; i++) {
-		const c = text[i];
-		if (quoted) {
-			if (c === '"' && text[i + 1] === '"') {
-				field += '"';
-				i++;
-			} else if (c === '"') quoted = false;
-			else field += c;
-		} else if (c === '"') quoted = true;
-		else if (c === ',') {
-			row.push(field);
-			field = '';
-		} else if (c === '\n' || c === '\r') {
-			if (c === '\r' && text[i + 1] === '\n') i++;
-			row.push(field);
-			rows.push(row);
-			row = [];
-			field = '';
-		} else field += c;
-	}
-	if (field || row.length) {
-		row.push(field);
-		rows.push(row);
-	}
-	return rows;
-}
 
 function walk(dir: string): string[] {
 	return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>

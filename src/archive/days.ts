@@ -19,7 +19,26 @@ export interface ArchiveChange {
 
 // Field by field rather than a rest spread, which V8 makes slow, on the start-up path of every paper.
 export function archived(p: Paper, date: string, dates: string[]): ArchivedPaper {
-	return { id: p.id, title: p.title, url: p.url, votes: p.votes, authors: p.authors, thumbnail: p.thumbnail, summary: p.summary, date, dates };
+	const out: ArchivedPaper = {
+		id: p.id,
+		title: p.title,
+		url: p.url,
+		votes: p.votes,
+		authors: p.authors,
+		thumbnail: p.thumbnail,
+		summary: p.summary,
+		date,
+		dates,
+	};
+	if (p.affiliation !== undefined) out.affiliation = p.affiliation;
+	if (p.pageUrl !== undefined) out.pageUrl = p.pageUrl;
+	return out;
+}
+
+/** The day a file's reading contributes to: none when it holds no digest, or a digest of no paper (an empty day is no day). */
+function dayOf(result: ParseResult | undefined): string | undefined {
+	const digest = result?.digest;
+	return digest && digest.papers.length > 0 ? digest.date : undefined;
 }
 
 function sameStrings(a: readonly string[], b: readonly string[]): boolean {
@@ -38,6 +57,8 @@ function samePaper(a: Paper | ArchivedPaper, b: Paper | ArchivedPaper): boolean 
 		a.url === b.url &&
 		a.votes === b.votes &&
 		a.thumbnail === b.thumbnail &&
+		a.affiliation === b.affiliation &&
+		a.pageUrl === b.pageUrl &&
 		sameStrings(a.authors, b.authors) &&
 		sameSummary(a.summary, b.summary)
 	);
@@ -63,9 +84,9 @@ export class Days {
 
 	/** Replaces the contribution of one file. */
 	setFile(file: string, result: ParseResult): ArchiveChange {
-		const before = this.results.get(file)?.digest?.date;
+		const before = dayOf(this.results.get(file));
 		this.results.set(file, result);
-		const after = result.digest?.date;
+		const after = dayOf(result);
 		if (before !== undefined && before !== after) this.unlinkFile(before, file);
 		if (after !== undefined && before !== after) {
 			const list = this.filesByDate.get(after) ?? [];
@@ -80,7 +101,7 @@ export class Days {
 	}
 
 	removeFile(file: string): ArchiveChange {
-		const before = this.results.get(file)?.digest?.date;
+		const before = dayOf(this.results.get(file));
 		this.results.delete(file);
 		const change = new Changes();
 		if (before !== undefined) {
@@ -140,7 +161,7 @@ export class Days {
 		const out: { file: string; date: string; papers: string[] }[] = [];
 		for (const file of this.files()) {
 			const d = this.results.get(file)?.digest;
-			if (d) out.push({ file, date: d.date, papers: d.papers.map((p) => p.id) });
+			if (d && dayOf(this.results.get(file)) !== undefined) out.push({ file, date: d.date, papers: d.papers.map((p) => p.id) });
 		}
 		return out;
 	}

@@ -6,6 +6,8 @@ import { loadArchive } from '../archive/load.ts';
 import { ConfigError, loadConfig } from '../config.ts';
 import { parseArxivId } from '../digest/arxiv.ts';
 import { IsoDate, type ArchivedPaper, type Problem } from '../digest/schema.ts';
+import { EXPORT_FORMATS, exportPapers, type ExportFormat } from './export.ts';
+import { paperJson } from './paper-json.ts';
 import { digestMessages } from '../render/embed.ts';
 
 export interface CliIo {
@@ -27,24 +29,11 @@ Commands:
                                             one day's digest; --payloads prints the Discord message bodies
   top [--period day|week|month|year|all] [--date YYYY-MM-DD] [--limit N] [--json]
   search <query> [--limit N] [--json]
+  export [DIR] [--format jsonl|csv]         every paper of every digest file, one per line, with the file it is in
 
 Options:
   --dir DIR   digest folder (default: DIGEST_DIR, or ./data)
 `;
-
-export function paperJson(p: ArchivedPaper): Record<string, unknown> {
-	return {
-		id: p.id,
-		title: p.title,
-		url: p.url,
-		date: p.date,
-		dates: p.dates,
-		votes: p.votes,
-		authors: p.authors,
-		thumbnail: p.thumbnail,
-		summary: p.summary.map((s) => ({ label: s.label, text: s.text })),
-	};
-}
 
 function paperText(p: ArchivedPaper): string {
 	const lines = [`${p.title}`, `  ${p.url}`, `  ${p.id} · ${p.dates.length > 1 ? `dates ${p.dates.join(', ')}` : `date ${p.date}`} · votes ${p.votes ?? '–'}`];
@@ -102,6 +91,7 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
 				period: { type: 'string' },
 				date: { type: 'string' },
 				limit: { type: 'string' },
+				format: { type: 'string' },
 			},
 		});
 	} catch (err) {
@@ -171,6 +161,15 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
 				io.stdout(`${found.total} papers match "${query}"${found.total > found.results.length ? ` (first ${found.results.length})` : ''}\n`);
 				for (const p of found.results) io.stdout(`${oneLine(p)}\n`);
 			}
+			return 0;
+		}
+		case 'export': {
+			const format = (values.format ?? 'jsonl') as ExportFormat;
+			if (!EXPORT_FORMATS.includes(format)) throw new UsageError(`--format for export is one of ${EXPORT_FORMATS.join(', ')}, not "${values.format}"`);
+			const dir = positionals[0] ? path.resolve(cwd, positionals[0]) : defaultDir();
+			await assertDir(dir);
+			const done = await exportPapers(dir, format, io.stdout);
+			io.stderr(`exported ${done.papers} papers from ${done.digests} of ${done.files} files\n`);
 			return 0;
 		}
 		default:

@@ -1,7 +1,8 @@
 import type { Token, Tokens } from 'marked';
-import type { DigestFormat } from './format.ts';
+import type { DigestFormat, LineSpan } from './format.ts';
 import { collapse, type Block } from './markdown.ts';
 import { paperHeadingId, readPaper } from './paper-body.ts';
+import { headingPaperId, isPaperOrDayHeading } from './paper-lines.ts';
 import type { PaperDraft } from './papers.ts';
 import { truncate, type Report } from './report.ts';
 import { IsoDate } from './schema.ts';
@@ -100,6 +101,10 @@ export const dailyPapers: DigestFormat = {
 		const otherDay = parts.find((p) => p.role.kind === 'day' && p.role.date !== date);
 		const strays = date === undefined ? new Map() : strayPapers(parts, date);
 		const drafts: PaperDraft[] = [];
+		const spans: LineSpan[] = [];
+		parts.forEach(({ section, role }, i) => {
+			if (role.kind === 'day' && role.date === date) spans.push({ from: section.line, to: (parts[i + 1]?.section.line ?? Number.MAX_SAFE_INTEGER) - 1 });
+		});
 		for (const { section, role } of parts) {
 			if (role.kind === 'not-a-day') {
 				report(section.line, 'error', `the digest heading names "${role.date}", which is not a calendar date; its papers are skipped`);
@@ -120,6 +125,9 @@ export const dailyPapers: DigestFormat = {
 			report(0, 'error', 'no digest heading such as "## Daily Papers (2024-12-09)" was found; the file is skipped');
 			return null;
 		}
-		return { date, dateLine: first.section.line, drafts };
+		return { date, dateLine: first.section.line, drafts, spans };
 	},
+
+	startsPaper: (line) => isPaperOrDayHeading(line),
+	paperIn: headingPaperId,
 };

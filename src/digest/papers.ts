@@ -30,6 +30,8 @@ export function finishPapers(drafts: readonly PaperDraft[], report: Report): Pap
 			thumbnail: d.thumbnail,
 			summary: d.summary.map((s) => ({ label: s.label === null ? null : plainInline(s.label), text: plainInline(s.text) })),
 			line: d.line,
+			...(d.affiliation === undefined ? {} : { affiliation: d.affiliation }),
+			...(d.pageUrl === undefined ? {} : { pageUrl: d.pageUrl }),
 		};
 		const checked = Paper.safeParse(candidate);
 		if (!checked.success) {

@@ -1,13 +1,17 @@
+import { blogPost } from './blog-post.ts';
 import { dailyPapers } from './daily-papers.ts';
 import type { DigestFormat } from './format.ts';
 import { blocks, type Block } from './markdown.ts';
 import { finishPapers } from './papers.ts';
+import { cutRunOns, mendLines } from './repair.ts';
 import { reportInto } from './report.ts';
 import type { ParseResult, Problem } from './schema.ts';
+import { reportUnread } from './unread.ts';
 
 /** The layouts digests are read in, most specific first; the last one reads whatever the others do not claim. */
-const FORMATS: readonly DigestFormat[] = [dailyPapers];
+const FORMATS: readonly DigestFormat[] = [blogPost, dailyPapers];
 
+/** The reader for a document, by what it holds rather than what its file is called. */
 export function chooseFormat(doc: readonly Block[]): DigestFormat {
 	return FORMATS.find((f) => f.claims(doc)) ?? (FORMATS[FORMATS.length - 1] as DigestFormat);
 }
@@ -18,8 +22,22 @@ export function normaliseText(text: string): string {
 }
 
 /**
+ * Blanks a YAML front matter block (`---` … `---` at the top, as static-site posts begin), line
+ * for line: its title and dates are the publisher's, not the digest's, and markdown would read
+ * its closing `---` as a heading underline.
+ */
+export function blankFrontMatter(text: string): string {
+	if (!text.startsWith('---\n')) return text;
+	const end = /^(?:---|\.\.\.)[ \t]*$/m.exec(text.slice(4));
+	if (!end) return text;
+	const stop = 4 + end.index + end[0].length;
+	return text.slice(0, stop).replace(/[^\n]+/g, '') + text.slice(stop);
+}
+
+/**
  * Reads one digest file. Never throws: whatever it cannot use is reported as a problem with
- * the file and line, a bad paper is skipped, and the rest of the file still loads.
+ * the file and line, a bad paper is skipped, and the rest of the file still loads. A file that
+ * yields no paper holds no digest.
  */
 export function parseDigest(text: string, file: string): ParseResult {
 	try {
@@ -35,10 +53,20 @@ export function parseDigest(text: string, file: string): ParseResult {
 function parseUnsafe(raw: string, file: string): ParseResult {
 	const problems: Problem[] = [];
 	const report = reportInto(file, problems);
-	const doc = blocks(normaliseText(raw));
-	const read = chooseFormat(doc).read(doc, report);
+	const text = mendLines(blankFrontMatter(normaliseText(raw)), report);
+	const lexed = blocks(text);
+	const doc = cutRunOns(text, lexed, chooseFormat(lexed).startsPaper, report);
+	const format = chooseFormat(doc);
+	const read = format.read(doc, report);
 	if (!read) return { digest: null, problems };
 	const papers = finishPapers(read.drafts, report);
-	if (papers.length === 0 && read.drafts.length === 0) report(read.dateLine, 'warning', `the digest for ${read.date} lists no papers`);
+	reportUnread(text.split('\n'), doc, read, format, (id) => problems.some((p) => p.message.includes(id)), report);
+	if (read.stated && read.stated.count !== papers.length) {
+		report(read.stated.line, 'warning', `the file says it holds ${read.stated.count} papers, but ${papers.length} were read from it`);
+	}
+	if (papers.length === 0) {
+		report(read.dateLine, 'error', `no paper could be read from the digest for ${read.date}; the file is not taken as a digest`);
+		return { digest: null, problems };
+	}
 	return { digest: { date: read.date, file, papers }, problems };
 }

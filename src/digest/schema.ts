@@ -29,7 +29,11 @@ export const Paper = z.object({
 	/** Absolute https URL or null; relative paths are resolved or dropped by the parser. */
 	thumbnail: z.url().nullable(),
 	summary: z.array(SummaryItem),
-	/** 1-based line of the paper's `###` heading in its file. */
+	/** Who the paper comes from, when the digest names it (the blog posts' `기관:`). */
+	affiliation: z.string().min(1).optional(),
+	/** The paper's Hugging Face page, when the digest links it apart from arXiv. */
+	pageUrl: z.url().optional(),
+	/** 1-based line where the paper starts in its file (its `###` heading or numbered item). */
 	line: z.number().int().positive(),
 });
 export type Paper = z.infer<typeof Paper>;
