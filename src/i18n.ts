@@ -30,6 +30,10 @@ export const MESSAGES = {
 		'en-US': 'This button is no longer valid. Run the command again.',
 		ko: '더 이상 사용할 수 없는 버튼입니다. 명령어를 다시 실행해 주세요.',
 	},
+	'error.storeUnavailable': {
+		'en-US': "The bot's storage is unavailable, so nothing was saved. The bot's operator has been alerted in its logs; please try again later.",
+		ko: '봇의 저장소를 사용할 수 없어 아무것도 저장하지 않았습니다. 봇 운영자에게 로그로 알렸으니 나중에 다시 시도해 주세요.',
+	},
 	'paper.malformed': {
 		'en-US':
 			'{input} is not an arXiv id, and no paper title in the digests holds those words. Try an id like `2412.04887`, an arxiv.org / huggingface.co/papers link, or other title words.',

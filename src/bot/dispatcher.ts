@@ -8,6 +8,7 @@ import {
 } from 'discord.js';
 import { localeOf, t } from '../i18n.ts';
 import type { BotContext, ButtonRoute, Command } from './command.ts';
+import { StoreUnavailableError } from '../store/store.ts';
 import { UserError } from './errors.ts';
 import { pagedMessageLocale } from './paging.ts';
 import { ownsPagedMessage, respond } from './reply.ts';
@@ -103,8 +104,11 @@ async function answerError(
 	locale: ReturnType<typeof localeOf>,
 	log: BotContext['logger'],
 ): Promise<void> {
-	const content = err instanceof UserError ? t(locale, err.key, err.params) : t(locale, 'error.generic');
+	const unavailable = err instanceof StoreUnavailableError;
+	const content = err instanceof UserError ? t(locale, err.key, err.params) : t(locale, unavailable ? 'error.storeUnavailable' : 'error.generic');
 	if (err instanceof UserError) log.debug({ key: err.key }, 'expected error answered');
+	// The store logged the loss once, with what to do about it.
+	else if (unavailable) log.warn({ reason: err.reason }, 'command refused: the store is unavailable');
 	else log.error({ err }, 'command failed');
 	try {
 		await respond(interaction, { content, ephemeral: true });

@@ -9,6 +9,7 @@ import { arxivUrl } from '../digest/arxiv.ts';
 import type { LedgerEntry, Subscription } from '../store/schema.ts';
 import { isOpen, localTime } from '../time/clock.ts';
 import { classifyFailure, type Failure } from './failures.ts';
+import { recoverPosted } from './rollback.ts';
 import { candidateDates, messageNonce, planDigest, selectPapers, type PendingSend, type PlannedMessage } from './plan.ts';
 
 export interface DeliveryDeps {
@@ -105,7 +106,10 @@ export async function deliverSubscription(sub: Subscription, deps: DeliveryDeps)
 			if (missing?.length) {
 				throw new SendFailed({ action: 'pause', code: 50013, status: 403, reason: `Missing Permissions: the bot needs ${missing.join(', ')} here` });
 			}
+			// Asked before anything is posted: it also refuses to go on when the store lost its data.
+			const mayHaveRolledBack = await deps.ledger.mayHaveRolledBack(sub.channelId, date);
 			const target = sub.thread ? await ensureThread(sub, date, wanted, locale, deps) : sub.channelId;
+			if (mayHaveRolledBack) await recoverPosted({ ledger: deps.ledger, rest: deps.rest, log, channelId: sub.channelId, date, target, papers: wanted, done });
 			const planned = planDigest({ sub, date, papers: digest.papers, delivered: done, pending, locale, header: !sub.thread });
 			for (const [i, message] of planned.entries()) {
 				if (deps.shouldStop?.()) throw new Stopped();

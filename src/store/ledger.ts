@@ -1,3 +1,4 @@
+import type { Guard } from './guard.ts';
 import { CorruptRecordError, isoDate, snowflake, type Records } from './records.ts';
 import { LedgerEntry, LedgerRecord, PendingRecord, Snowflake, storeKeys, ThreadRecord } from './schema.ts';
 import { createKeyedSerial } from './serial.ts';
@@ -31,6 +32,14 @@ export interface Ledger {
 	setThread(channelId: string, date: string, threadId: string): Promise<void>;
 	/** Drops expired records now (SQLite has no native expiry). Returns how many. */
 	sweepExpired(): Promise<number>;
+	/**
+	 * True when the store went back in time since this (channel, digest) was last checked against
+	 * the channel: its record may miss messages that were posted. Checks the store first, so it
+	 * throws StoreUnavailableError when the store lost its data.
+	 */
+	mayHaveRolledBack(channelId: string, date: string): Promise<boolean>;
+	/** The channel's recent messages were compared with the record: trusted again until the next rollback. */
+	confirmed(channelId: string, date: string): void;
 }
 
 /** The ledger plus what only the store calls: removing a channel's records with its subscription. */
@@ -39,21 +48,52 @@ export interface OwnedLedger extends Ledger {
 }
 
 const PREFIXES = ['ledger:', 'thread:', 'pending:'] as const;
+/** Ledger records whose newest entries this process remembers, to notice them missing; the oldest are forgotten first. */
+const REMEMBERED = 5_000;
 
-export function createLedger(records: Records, ttlMs: number, now: () => Date): OwnedLedger {
+export function createLedger(records: Records, guard: Guard, ttlMs: number, now: () => Date): OwnedLedger {
 	const { backend, corrupt } = records;
 	const { keyv } = backend;
 	const serial = createKeyedSerial();
+	// What this process recorded, per ledger key, since the last rollback it noticed (older entries prove nothing new).
+	const written = new Map<string, { epoch: number; at: number; keys: Set<string> }>();
+	// `${channel}:${date}` checked against the channel since the latest rollback (`checkedEpoch`).
+	const checked = new Set<string>();
+	let checkedEpoch = 0;
+
+	function remember(key: string, messageKey: string): void {
+		const at = now().getTime();
+		const mine = written.get(key);
+		const keys = mine && mine.epoch === guard.rollbacks ? mine.keys : new Set<string>();
+		keys.add(messageKey);
+		written.delete(key);
+		written.set(key, { epoch: guard.rollbacks, at, keys });
+		if (written.size > REMEMBERED) written.delete(written.keys().next().value as string);
+	}
+
+	/** A record missing entries this process wrote (and that have not expired) went back in time. */
+	async function verify(key: string, entries: Record<string, unknown>): Promise<void> {
+		const mine = written.get(key);
+		if (!mine || mine.epoch !== guard.rollbacks || now().getTime() - mine.at >= ttlMs) return;
+		const gone = [...mine.keys].filter((k) => !(k in entries)).length;
+		if (gone > 0) await guard.suspect(`${key} lacks ${gone} of the ${mine.keys.size} message(s) this process recorded there`);
+	}
 
 	async function sent(channelId: string, date: string): Promise<Map<string, LedgerEntry>> {
 		const key = storeKeys.ledger(snowflake(channelId, 'channelId'), isoDate(date));
 		const value: unknown = await keyv.get(key);
-		if (value === undefined || value === null) return new Map();
+		if (value === undefined || value === null) {
+			await verify(key, {});
+			return new Map();
+		}
 		const result = records.validate(value, LedgerRecord);
 		let problem: string | undefined;
 		if (!result.ok) problem = result.problem;
 		else if (result.data.channelId !== channelId || result.data.date !== date) problem = 'channelId/date do not match the key';
-		else return new Map(Object.entries(result.data.entries));
+		else {
+			await verify(key, result.data.entries);
+			return new Map(Object.entries(result.data.entries));
+		}
 		corrupt(key, problem);
 		throw new CorruptRecordError(key, problem);
 	}
@@ -74,12 +114,13 @@ export function createLedger(records: Records, ttlMs: number, now: () => Date): 
 				entries.set(messageKey, entry);
 				const record: LedgerRecord = { channelId: c, date, entries: Object.fromEntries(entries) };
 				await records.write(key, record, ttlMs);
+				remember(key, messageKey);
 				return true;
 			});
 			// Only that message's own pending send: another one (a crash's leftover) still needs recovering.
 			const pk = storeKeys.pending(c, date);
 			const pending = await records.read(pk, PendingRecord);
-			if (pending?.nonce === messageKey) await keyv.delete(pk);
+			if (pending?.nonce === messageKey) await records.delete(pk);
 			return added;
 		},
 
@@ -112,6 +153,17 @@ export function createLedger(records: Records, ttlMs: number, now: () => Date): 
 			return n;
 		},
 
+		async mayHaveRolledBack(channelId, date) {
+			await guard.check();
+			return guard.rollbacks > 0 && !(checkedEpoch === guard.rollbacks && checked.has(`${channelId}:${date}`));
+		},
+
+		confirmed(channelId, date) {
+			if (checkedEpoch !== guard.rollbacks) checked.clear();
+			checkedEpoch = guard.rollbacks;
+			checked.add(`${channelId}:${date}`);
+		},
+
 		async forgetChannels(channelIds) {
 			const keys: string[] = [];
 			for (const c of new Set(channelIds)) {
@@ -119,7 +171,8 @@ export function createLedger(records: Records, ttlMs: number, now: () => Date): 
 				if (!Snowflake.safeParse(c).success) continue;
 				for (const prefix of PREFIXES) keys.push(...(await backend.keysWithPrefix(`${prefix}${c}:`)));
 			}
-			if (keys.length > 0) await keyv.deleteMany(keys);
+			await records.deleteMany(keys);
+			for (const key of keys) written.delete(key);
 			return keys.length;
 		},
 	};
@@ -149,7 +202,7 @@ export async function migrateLegacyPending(records: Records, ttlMs: number, now:
 			await records.write(target, record, Math.min(left, ttlMs));
 			moved += 1;
 		} else dropped += 1;
-		await keyv.delete(key);
+		await records.delete(key);
 	}
 	return { moved, dropped };
 }

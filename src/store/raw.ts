@@ -11,7 +11,7 @@ export function registerBackend(store: object, backend: Backend): void {
 }
 
 /** Raw access to the records of a store opened by `openStore`; throws for anything else. */
-export function rawRecordsOf(store: object): Pick<Backend, 'kind' | 'rawGet' | 'rawSet' | 'keysWithPrefix'> {
+export function rawRecordsOf(store: object): Pick<Backend, 'kind' | 'rawGet' | 'rawSet' | 'rawDelete' | 'keysWithPrefix'> {
 	const backend = backends.get(store);
 	if (!backend) throw new TypeError('not a store opened by openStore');
 	return backend;

@@ -36,7 +36,11 @@ export interface Records {
 	read<T>(key: string, schema: z.ZodType<T>): Promise<T | null>;
 	getMany(keys: readonly string[]): Promise<unknown[]>;
 	readMany<T>(keys: readonly string[], schema: z.ZodType<T>): Promise<Array<T | null>>;
+	/** Every write and delete goes through these three, each after the guard's check (see guard.ts). */
 	write(key: string, value: unknown, ttlMs?: number): Promise<void>;
+	/** True when the key existed. */
+	delete(key: string): Promise<boolean>;
+	deleteMany(keys: readonly string[]): Promise<void>;
 }
 
 function shortIssue(error: z.ZodError): string {
@@ -53,7 +57,7 @@ export function chunks<T>(items: readonly T[], size: number = BATCH): T[][] {
 	return out;
 }
 
-export function createRecords(backend: Backend, logger: Logger): Records {
+export function createRecords(backend: Backend, logger: Logger, beforeWrite: () => Promise<void>): Records {
 	const { keyv } = backend;
 	const corrupt = (key: string, problem: string) => logger.warn({ key, problem }, 'corrupt store record skipped');
 
@@ -92,7 +96,17 @@ export function createRecords(backend: Backend, logger: Logger): Records {
 			return keys.map((key, i) => check(key, values[i], schema));
 		},
 		async write(key, value, ttlMs) {
+			await beforeWrite();
 			await keyv.set(key, value, ttlMs);
+		},
+		async delete(key) {
+			await beforeWrite();
+			return keyv.delete(key);
+		},
+		async deleteMany(keys) {
+			if (keys.length === 0) return;
+			await beforeWrite();
+			await keyv.deleteMany([...keys]);
 		},
 	};
 }

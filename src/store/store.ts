@@ -1,12 +1,16 @@
 import { silentLogger, type Logger } from '../log.ts';
-import { openRedis, openSqlite, StoreConnectError, type Backend } from './backend.ts';
+import { describeRedisUrl, sqlitePath, StoreConnectError, type Backend } from './backend.ts';
+import { createGuard } from './guard.ts';
 import { createLeases, type Leases } from './leases.ts';
 import { createLedger, migrateLegacyPending, type Ledger } from './ledger.ts';
 import { registerBackend } from './raw.ts';
 import { createRecords } from './records.ts';
+import { openRedis } from './redis.ts';
+import { openSqlite } from './sqlite.ts';
 import { createSubscriptions, type Subscriptions } from './subscriptions.ts';
 
 export { StoreConnectError } from './backend.ts';
+export { StoreUnavailableError } from './guard.ts';
 export { CorruptRecordError } from './records.ts';
 export type { Leases, LockResult } from './leases.ts';
 export type { DeliveredMessage, Ledger } from './ledger.ts';
@@ -20,6 +24,7 @@ export type { Subscriptions } from './subscriptions.ts';
  *   thread:<channel>:<date>   ThreadRecord (ttl)
  *   pending:<channel>:<date>  PendingRecord, the send in flight (ttl)
  *   lock:<key>                a lease (Redis; SQLite keeps leases in a side table)
+ *   meta:generation           a plain integer, raised before every write (see guard.ts)
  * Every read is validated; a record that fails is logged with its key and treated as absent,
  * except a ledger record, which throws CorruptRecordError (absent would mean "post it again").
  */
@@ -48,6 +53,8 @@ export interface StoreOptions {
 	ledgerTtlMs?: number;
 	/** Redis only: how long the first connection may take before `openStore` rejects. */
 	connectTimeoutMs?: number;
+	/** How often the store is checked for lost data or a rollback while nothing writes (default 30 s; 0: only on writes). */
+	integrityCheckMs?: number;
 	now?: () => Date;
 }
 
@@ -61,7 +68,8 @@ export interface Store {
 }
 
 const NAMESPACE_RE = /^[A-Za-z0-9_.-]{1,64}$/;
-const RESERVED_NAMESPACES = new Set(['sub', 'guild', 'ledger', 'thread', 'pending', 'setting', 'lock']);
+const RESERVED_NAMESPACES = new Set(['sub', 'guild', 'ledger', 'thread', 'pending', 'setting', 'lock', 'meta']);
+const INTEGRITY_CHECK_MS = 30_000;
 
 export async function openStore(url: string = DEFAULT_STORE_URL, opts: StoreOptions = {}): Promise<Store> {
 	const namespace = opts.namespace ?? DEFAULT_NAMESPACE;
@@ -78,18 +86,26 @@ export async function openStore(url: string = DEFAULT_STORE_URL, opts: StoreOpti
 
 	const now = opts.now ?? (() => new Date());
 	const ledgerTtlMs = opts.ledgerTtlMs ?? DEFAULT_LEDGER_TTL_MS;
-	const records = createRecords(backend, logger);
+	const where = backend.kind === 'sqlite' ? sqlitePath(url) : describeRedisUrl(url);
+	let guard;
+	let records;
 	try {
+		// A real write, first: a store that cannot take one fails here, not one log line per write later.
+		const initial = await backend.initGeneration();
+		guard = createGuard(backend, logger, { initial, where, intervalMs: opts.integrityCheckMs ?? INTEGRITY_CHECK_MS });
+		records = createRecords(backend, logger, guard.beforeWrite);
 		const { moved, dropped } = await migrateLegacyPending(records, ledgerTtlMs, now);
 		if (moved + dropped > 0) logger.info({ moved, dropped }, 'pending sends moved from settings to the ledger');
 	} catch (error) {
+		guard?.stop();
 		await backend.close().catch(() => undefined);
 		throw error;
 	}
 	const leases = createLeases(backend, logger);
-	const ledger = createLedger(records, ledgerTtlMs, now);
+	const ledger = createLedger(records, guard, ledgerTtlMs, now);
 	const subscriptions = createSubscriptions({ records, leases, now, channelsRemoved: async (ids) => void (await ledger.forgetChannels(ids)) });
 
+	const stopGuard = guard.stop;
 	let closed: Promise<void> | undefined;
 	const store: Store = {
 		subscriptions,
@@ -101,10 +117,13 @@ export async function openStore(url: string = DEFAULT_STORE_URL, opts: StoreOpti
 			getThread: ledger.getThread,
 			setThread: ledger.setThread,
 			sweepExpired: ledger.sweepExpired,
+			mayHaveRolledBack: ledger.mayHaveRolledBack,
+			confirmed: ledger.confirmed,
 		},
 		leases: { tryLock: leases.tryLock, unlock: leases.unlock, withLock: leases.withLock },
 		close() {
 			closed ??= (async () => {
+				stopGuard();
 				await leases.releaseAll();
 				await backend.close();
 			})();

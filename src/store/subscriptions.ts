@@ -77,7 +77,7 @@ export function createSubscriptions({ records, leases, now, channelsRemoved }: S
 
 	async function writeIndex(guildId: string, channelIds: string[]): Promise<void> {
 		const key = storeKeys.guildIndex(guildId);
-		if (channelIds.length === 0) await keyv.delete(key);
+		if (channelIds.length === 0) await records.delete(key);
 		else await records.write(key, { guildId, channelIds } satisfies GuildIndex);
 	}
 
@@ -185,7 +185,7 @@ export function createSubscriptions({ records, leases, now, channelsRemoved }: S
 			const g = snowflake(guildId, 'guildId');
 			const c = snowflake(channelId, 'channelId');
 			const removed = await withIndexLease(g, async () => {
-				const existed = await keyv.delete(storeKeys.subscription(g, c));
+				const existed = await records.delete(storeKeys.subscription(g, c));
 				const channelIds = await channelIdsOf(g);
 				const indexed = channelIds.includes(c);
 				if (indexed)
@@ -206,8 +206,8 @@ export function createSubscriptions({ records, leases, now, channelsRemoved }: S
 				const keys = channelIds.map((c) => storeKeys.subscription(g, c));
 				const present = keys.length === 0 ? [] : await keyv.getMany(keys);
 				const count = present.filter((v) => v !== undefined && v !== null).length;
-				if (keys.length > 0) await keyv.deleteMany(keys);
-				await keyv.delete(storeKeys.guildIndex(g));
+				await records.deleteMany(keys);
+				await records.delete(storeKeys.guildIndex(g));
 				return { count, channelIds };
 			});
 			await forget(channelIds);

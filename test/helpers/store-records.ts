@@ -8,6 +8,7 @@ export function storeRecords(store: Store) {
 		kind: backend.kind,
 		get: (key: string) => backend.rawGet(key),
 		set: (key: string, text: string) => backend.rawSet(key, text),
+		delete: (key: string) => backend.rawDelete(key),
 		keys: (prefix: string) => backend.keysWithPrefix(prefix),
 	};
 }
