@@ -1,18 +1,7 @@
 import { createLogger } from './log.ts';
 import { configOrExit } from './env-file.ts';
 import { startBot, StartupError, type RunningBot } from './app.ts';
-
-/** What the process tells its supervisor (the README lists them). */
-const EXIT = {
-	/** Stopped on a signal with every piece of work in flight finished. */
-	ok: 0,
-	/** Could not start, or a step of the stop failed: starting again may help. */
-	failed: 1,
-	/** The stop did not finish within SHUTDOWN_TIMEOUT_SECONDS; the log line says what was left. */
-	deadline: 2,
-	/** Discord refused the bot (token, intents, shards): a person must change something first (sysexits' EX_CONFIG). */
-	refused: 78,
-} as const;
+import { EXIT } from './exit-codes.ts';
 
 const config = configOrExit();
 const logger = createLogger(config.LOG_LEVEL, undefined, config.LOG_FORMAT ? { format: config.LOG_FORMAT } : {});

@@ -3,6 +3,7 @@ import { REST, Routes, ShardingManager } from 'discord.js';
 import { ConfigError, type Config } from './config.ts';
 import { configOrExit } from './env-file.ts';
 import { createLogger, registerSecret, type Logger } from './log.ts';
+import { EXIT } from './exit-codes.ts';
 
 /**
  * One machine, several shard processes (`npm run start:sharded`): discord.js's ShardingManager
@@ -25,6 +26,11 @@ export interface LaunchOptions {
 	logger: Logger;
 	/** Pause between two shard spawns; Discord allows one identify per 5 s per bucket. */
 	spawnDelayMs?: number;
+	/**
+	 * A shard exited because Discord refused the bot (a revoked token, say): every shard would be
+	 * refused the same way, so it is not restarted and the caller stops the others.
+	 */
+	onRefused?: (shardId: number) => void;
 }
 
 export async function launchShards(opts: LaunchOptions): Promise<ShardingManager> {
@@ -49,9 +55,18 @@ export async function launchShards(opts: LaunchOptions): Promise<ShardingManager
 	});
 	manager.on('shardCreate', (shard) => {
 		logger.info({ shard: shard.id, total }, 'shard process started');
-		shard.on('death', (child) => logger.warn({ shard: shard.id, exitCode: 'exitCode' in child ? child.exitCode : null }, 'shard process died; respawning'));
+		shard.on('death', (child) => {
+			const exitCode = 'exitCode' in child ? child.exitCode : null;
+			if (exitCode !== EXIT.refused) return void logger.warn({ shard: shard.id, exitCode }, 'shard process died; respawning');
+			manager.respawn = false;
+			logger.error({ shard: shard.id, exitCode }, 'Discord refused the bot (the shard’s error line says what to change); stopping every shard');
+			// discord.js decided on this shard's respawn before telling us; let it fork, so it is stopped too.
+			setImmediate(() => opts.onRefused?.(shard.id));
+		});
 		// A failed respawn is emitted as 'error'; unheard, it would crash the manager and orphan the other shards.
-		shard.on('error', (err) => logger.error({ err, shard: shard.id }, 'shard process failed to start; it will be retried'));
+		shard.on('error', (err) => {
+			if (manager.respawn) logger.error({ err, shard: shard.id }, 'shard process failed to start; it will be retried');
+		});
 	});
 	await manager.spawn({ amount: total, delay: opts.spawnDelayMs ?? 5500, timeout: 60_000 });
 	logger.info({ shards: shardList, total }, 'all shards ready');
@@ -61,28 +76,46 @@ export async function launchShards(opts: LaunchOptions): Promise<ShardingManager
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
 	const config = configOrExit();
 	const logger = createLogger(config.LOG_LEVEL, undefined, config.LOG_FORMAT ? { format: config.LOG_FORMAT } : {}).child({ part: 'shards' });
+	let manager: ShardingManager | undefined;
+	let refused = false;
+	let stopping = false;
+	let exitCode: number = EXIT.ok;
+	const shutdown = (signal: string, code: number = EXIT.ok) => {
+		if (code !== EXIT.ok) exitCode = code;
+		if (!manager) return;
+		if (stopping) return void logger.warn({ signal }, 'already stopping the shard processes; waiting for them');
+		stopping = true;
+		const shards = [...manager.shards.values()];
+		logger.info({ signal }, 'stopping shard processes');
+		// Each child finishes its work in flight on SIGTERM (src/main.ts), then exits.
+		manager.respawn = false;
+		for (const shard of shards) shard.process?.kill('SIGTERM');
+		const done = () => shards.every((s) => !s.process || s.process.exitCode !== null || s.process.signalCode !== null);
+		const timer = setInterval(() => done() && process.exit(exitCode), 100);
+		// Each shard has its own SHUTDOWN_TIMEOUT_SECONDS; this only catches one that ignored it.
+		setTimeout(() => {
+			clearInterval(timer);
+			logger.error(
+				{ running: shards.filter((s) => s.process && s.process.exitCode === null).map((s) => s.id) },
+				'shard processes still running 60 s after the stop',
+			);
+			process.exit(exitCode === EXIT.ok ? EXIT.deadline : exitCode);
+		}, 60_000).unref();
+	};
+	const onRefused = () => {
+		refused = true;
+		shutdown('Discord refused the bot', EXIT.refused);
+	};
 	try {
-		const manager = await launchShards({ config, logger });
-		const shutdown = (signal: string) => {
-			logger.info({ signal }, 'stopping shard processes');
-			// Each child finishes its work in flight on SIGTERM (src/main.ts), then exits.
-			manager.respawn = false;
-			for (const shard of manager.shards.values()) shard.process?.kill('SIGTERM');
-			const done = () => [...manager.shards.values()].every((s) => !s.process || s.process.exitCode !== null || s.process.signalCode !== null);
-			const timer = setInterval(() => done() && process.exit(0), 100);
-			setTimeout(() => {
-				clearInterval(timer);
-				process.exit(0);
-			}, 60_000).unref();
-		};
-		process.once('SIGINT', shutdown);
-		process.once('SIGTERM', shutdown);
+		manager = await launchShards({ config, logger, onRefused });
+		if (refused) shutdown('Discord refused the bot', EXIT.refused);
+		for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => shutdown(signal));
 	} catch (err) {
 		if (err instanceof ConfigError) {
 			process.stderr.write(`${err.message}\n`);
-			process.exit(1);
+			process.exit(EXIT.failed);
 		}
 		logger.error({ err }, 'could not start the shard processes');
-		process.exit(1);
+		process.exit(refused ? EXIT.refused : EXIT.failed);
 	}
 }

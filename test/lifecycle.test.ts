@@ -82,6 +82,19 @@ describe('the bot process against the emulator', () => {
 		expect(bot.logs.find((l) => l.msg === 'shutting down: finishing work in flight')).toMatchObject({ reason: 'gateway closed with 4004' });
 	}, 60_000);
 
+	it('start:sharded: a shard Discord refuses (4004) is not restarted; the manager stops every shard and exits 78', async () => {
+		const manager = spawnBot('src/shard.ts', await env());
+		await manager.waitForLog((l) => l.msg === 'all shards ready', 40_000);
+		const session = emu.sessions()[0]?.id;
+		expect(emu.closeGateway(4004)).toBe(1);
+		expect(await exitWithin(manager, 30_000)).toBe(EXIT.refused);
+		expect(manager.logs.some((l) => l.level === 'error' && msgOf(l).includes('4004') && /Reset Token/.test(msgOf(l)))).toBe(true);
+		expect(manager.logs.some((l) => l.msg === 'stopped')).toBe(true);
+		// A respawned shard would have identified again, and been refused again, without end.
+		expect(emu.sessions()[0]?.id).toBe(session);
+		expect(manager.logs.filter((l) => l.msg === 'shard process started')).toHaveLength(1);
+	}, 90_000);
+
 	it('a close discord.js recovers from (4000) is no reason to stop', async () => {
 		const bot = spawnBot('src/main.ts', await env());
 		await bot.waitForLog((l) => l.msg === 'ready', 30_000);
