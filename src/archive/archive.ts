@@ -8,6 +8,14 @@ import { SUGGEST_LIMIT, Search } from './search.ts';
 export type { ArchiveChange, DayDigest } from './days.ts';
 export { SUGGEST_LIMIT } from './search.ts';
 export type TopPeriod = Period;
+export interface SearchOptions {
+	limit?: number;
+	offset?: number;
+}
+export interface SearchResult {
+	total: number;
+	results: ArchivedPaper[];
+}
 export const TOP_PERIODS = PERIODS;
 
 /**
@@ -71,22 +79,55 @@ export class Archive {
 		return this.ranking.top(opts);
 	}
 
-	/** Papers whose title, authors or summary hold every word of the query; title matches first. */
-	search(query: string, opts: { limit?: number; offset?: number } = {}): { total: number; results: ArchivedPaper[] } {
+	/** Whether the search index holds every paper as it is now: a search needs no indexing first. */
+	searchReady(): boolean {
+		return this.finder.ready();
+	}
+
+	/** Resolves once the search index holds every paper, indexing what is left in slices between other work. */
+	whenSearchReady(): Promise<void> {
+		return this.finder.whenReady();
+	}
+
+	/**
+	 * Papers whose title, authors or summary hold every word of the query; title matches first.
+	 * Indexes what is left at once, however long that takes: for one-shot tools. Anything
+	 * answering others meanwhile uses `searchAsync`.
+	 */
+	search(query: string, opts: SearchOptions = {}): SearchResult {
 		return this.finder.search(query, opts);
 	}
 
-	/** Autocomplete: ids starting with the input, else titles holding its words; empty input lists the latest digest. */
-	suggest(input: string, limit = SUGGEST_LIMIT): ArchivedPaper[] {
-		const text = input.trim();
-		if (!text) {
-			const latest = this.latestDate();
-			return latest ? (this.digest(latest)?.papers ?? []).slice(0, limit) : [];
-		}
-		return this.finder.suggest(text, this.paper(text), limit);
+	/** `search`, once the index is complete; waiting never holds the event loop for more than a slice. */
+	async searchAsync(query: string, opts: SearchOptions = {}): Promise<SearchResult> {
+		// A scan may change papers while we wait; the search runs when none waits, in the same turn.
+		while (!this.searchReady()) await this.whenSearchReady();
+		return this.search(query, opts);
 	}
 
-	/** Indexes up to `max` papers changed since the last query; true while more wait. */
+	/**
+	 * Autocomplete: ids starting with the input, else titles holding its words; empty input lists
+	 * the latest digest. Indexes what is left at once, as `search` does.
+	 */
+	suggest(input: string, limit = SUGGEST_LIMIT): ArchivedPaper[] {
+		return this.suggestWith(input, limit, false);
+	}
+
+	/** `suggest`, once the index is complete, as `searchAsync` waits for it. */
+	async suggestAsync(input: string, limit = SUGGEST_LIMIT): Promise<ArchivedPaper[]> {
+		while (!this.searchReady()) await this.whenSearchReady();
+		return this.suggest(input, limit);
+	}
+
+	/**
+	 * `suggest` at once, indexing nothing: ids by prefix as always, titles from the papers indexed
+	 * so far. Autocomplete cannot be deferred, so while the index is built this is its answer.
+	 */
+	suggestSoFar(input: string, limit = SUGGEST_LIMIT): ArchivedPaper[] {
+		return this.suggestWith(input, limit, true);
+	}
+
+	/** Indexes changed papers, up to `max` and for a few milliseconds (at least one); true while more waits. */
 	indexSome(max: number): boolean {
 		return this.finder.indexSome(max);
 	}
@@ -101,6 +142,15 @@ export class Archive {
 
 	stats(): { files: number; digests: number; papers: number } {
 		return this.days.stats();
+	}
+
+	private suggestWith(input: string, limit: number, soFar: boolean): ArchivedPaper[] {
+		const text = input.trim();
+		if (!text) {
+			const latest = this.latestDate();
+			return latest ? (this.digest(latest)?.papers ?? []).slice(0, limit) : [];
+		}
+		return this.finder.suggest(text, this.paper(text), limit, { soFar });
 	}
 
 	private changed(change: ArchiveChange): ArchiveChange {

@@ -1,4 +1,7 @@
 import { indexKeys, isHangul, keysOf } from './tokens.ts';
+import { Vocabulary } from './vocabulary.ts';
+
+export { lowerBound } from './vocabulary.ts';
 
 /** A growable list of document numbers; typed storage keeps a ten-year index small. */
 class Postings {
@@ -30,8 +33,9 @@ export class SearchIndex {
 	private readonly titles = new Map<string, Postings>();
 	private readonly owner: (string | null)[] = [];
 	private readonly docOf = new Map<string, number>();
-	private vocab: string[] | null = null;
-	private titleVocab: string[] | null = null;
+	/** Non-Hangul keys, for prefix look-ups; a Hangul term is looked up by its bigrams, never as a prefix. */
+	private readonly words = new Vocabulary();
+	private readonly titleWords = new Vocabulary();
 	private dead = 0;
 
 	set(id: string, fields: IndexedFields): void {
@@ -99,19 +103,17 @@ export class SearchIndex {
 		};
 		if (isHangul(term)) {
 			if (term.length === 1) {
-				// One syllable: every key that contains it.
+				// One syllable: every key that contains it (in any order: a union is a set).
 				const union: Postings[] = [];
-				for (const key of this.sortedVocab(titleOnly)) if (key.includes(term)) union.push(...one(key));
+				for (const [key, p] of map) if (key.includes(term)) union.push(p);
 				return [union];
 			}
 			return keysOf(term).map(one);
 		}
 		if (!prefix) return [one(term)];
-		const vocab = this.sortedVocab(titleOnly);
 		const union: Postings[] = [];
-		for (let i = lowerBound(vocab, term); i < vocab.length && union.length < MAX_PREFIX_EXPANSION; i++) {
-			const key = vocab[i] ?? '';
-			if (!key.startsWith(term)) break;
+		for (const key of (titleOnly ? this.titleWords : this.words).withPrefix(term)) {
+			if (union.length >= MAX_PREFIX_EXPANSION) break;
 			union.push(...one(key));
 		}
 		return [union];
@@ -123,16 +125,15 @@ export class SearchIndex {
 			if (!p) {
 				p = new Postings();
 				map.set(k, p);
-				if (which === 'title') this.titleVocab = null;
-				else this.vocab = null;
+				if (!isHangul(k)) (which === 'title' ? this.titleWords : this.words).add(k);
 			}
 			p.push(doc);
 		}
 	}
 
-	private sortedVocab(titleOnly: boolean): string[] {
-		if (titleOnly) return (this.titleVocab ??= [...this.titles.keys()].sort());
-		return (this.vocab ??= [...this.all.keys()].sort());
+	/** Sorts the vocabulary's waiting buckets until `deadline`, so queries find them in order; true while some still wait. */
+	tidy(deadline: number): boolean {
+		return this.words.tidy(deadline) || this.titleWords.tidy(deadline);
 	}
 
 	private compact(): void {
@@ -147,21 +148,15 @@ export class SearchIndex {
 				if (w === 0) map.delete(key);
 			}
 		}
-		this.vocab = null;
-		this.titleVocab = null;
+		for (const [map, words] of [
+			[this.all, this.words],
+			[this.titles, this.titleWords],
+		] as const) {
+			words.clear();
+			for (const key of map.keys()) if (!isHangul(key)) words.add(key);
+		}
 		this.dead = 0;
 	}
-}
-
-export function lowerBound(sorted: string[], key: string): number {
-	let lo = 0;
-	let hi = sorted.length;
-	while (lo < hi) {
-		const mid = (lo + hi) >> 1;
-		if ((sorted[mid] ?? '') < key) lo = mid + 1;
-		else hi = mid;
-	}
-	return lo;
 }
 
 /**

@@ -6,13 +6,22 @@ import { isHangul, nfkcStable, normalise, words } from './tokens.ts';
 
 export const SUGGEST_LIMIT = 25;
 
+/**
+ * Indexing done per event-loop turn before it yields: a few milliseconds, so a build of ten
+ * years of papers never holds up an interaction, a heartbeat or a timer for long.
+ */
+export const INDEX_SLICE_MS = 4;
+
+const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
 function haystack(p: ArchivedPaper): string {
 	return normalise(`${p.title}\n${p.authors.join(', ')}\n${p.summary.map((s) => `${s.label ?? ''} ${s.text}`).join('\n')}`);
 }
 
 /**
  * Search and autocomplete over the papers' words. A changed paper is only marked: it is
- * (re)indexed by the next query or by `indexSome`, once however many files touched it.
+ * (re)indexed by `indexSome` or `whenReady` in slices between other work, or at once by a
+ * synchronous query, once however many files touched it.
  */
 export class Search {
 	private readonly index = new SearchIndex();
@@ -20,6 +29,7 @@ export class Search {
 	/** Papers whose text NFKC would change (rare: compatibility forms, decomposed jamo); search normalises those in full. */
 	private readonly unstableText = new Set<string>();
 	private sortedIds: string[] | null = null;
+	private building: Promise<void> | null = null;
 
 	constructor(
 		private readonly days: Days,
@@ -34,7 +44,29 @@ export class Search {
 		}
 	}
 
-	/** Papers whose title, authors or summary hold every word of the query; title matches first. */
+	/** True when no changed paper waits to be indexed: a query now answers from the whole archive at once. */
+	ready(): boolean {
+		return this.dirty.size === 0;
+	}
+
+	/** Resolves once no changed paper waits, indexing what is left in slices that yield to the event loop. */
+	whenReady(): Promise<void> {
+		if (this.ready()) return Promise.resolve();
+		this.building ??= (async () => {
+			try {
+				while (this.indexSome(Number.POSITIVE_INFINITY)) await nextTurn();
+			} finally {
+				this.building = null;
+			}
+		})();
+		return this.building;
+	}
+
+	/**
+	 * Papers whose title, authors or summary hold every word of the query; title matches first.
+	 * Indexes whatever is left first, in one go: for one-shot tools and tests; the bot waits
+	 * for `whenReady` instead.
+	 */
 	search(query: string, opts: { limit?: number; offset?: number } = {}): { total: number; results: ArchivedPaper[] } {
 		const terms = words(query);
 		if (terms.length === 0) return { total: 0, results: [] };
@@ -64,9 +96,11 @@ export class Search {
 
 	/**
 	 * Autocomplete: ids starting with the input, else titles holding its words (the last one as a
-	 * prefix). `exact` is the paper the input names outright, if any; it leads the list.
+	 * prefix). `exact` is the paper the input names outright, if any; it leads the list. With
+	 * `soFar`, titles come from the papers indexed so far and nothing is indexed now: what
+	 * autocomplete, which cannot wait, answers while the index is being built.
 	 */
-	suggest(text: string, exact: ArchivedPaper | undefined, limit: number): ArchivedPaper[] {
+	suggest(text: string, exact: ArchivedPaper | undefined, limit: number, opts: { soFar?: boolean } = {}): ArchivedPaper[] {
 		const out: ArchivedPaper[] = exact ? [exact] : [];
 		if (/^[\d.]+$/.test(text) || /^[a-z-]+(\.[a-z]{2})?\//i.test(text)) {
 			const ids = this.ids();
@@ -80,7 +114,7 @@ export class Search {
 		}
 		const terms = words(text);
 		if (terms.length === 0) return out;
-		this.flush();
+		if (opts.soFar !== true) this.flush();
 		const { order, rankOf } = this.ranking.order();
 		const ranks: number[] = [];
 		for (const id of this.index.candidates(terms, { titleOnly: true, prefixLast: true })) {
@@ -92,18 +126,22 @@ export class Search {
 	}
 
 	/**
-	 * Indexes up to `max` papers changed since the last query; true while more wait. The loader
-	 * spreads this over event-loop turns after a scan, so start-up does not wait for the index
-	 * and a query meanwhile finishes what is left itself.
+	 * Indexes changed papers, up to `max` of them and for about `budgetMs` (at least one paper);
+	 * true while more waits. Called once per event-loop turn after a scan, so start-up does not
+	 * wait for the index and nothing else waits long for a slice.
 	 */
-	indexSome(max: number): boolean {
+	indexSome(max: number, budgetMs = INDEX_SLICE_MS): boolean {
+		const deadline = performance.now() + budgetMs;
 		let done = 0;
 		for (const id of this.dirty) {
-			if (done++ >= max) return true;
+			if (done >= max || (done > 0 && performance.now() >= deadline)) return true;
 			this.indexPaper(id);
 			this.dirty.delete(id);
+			done += 1;
 		}
-		// The first query needs the vote order too; build it here, off the query's clock.
+		// The first query needs the vote order and the sorted vocabulary too: build them here, off
+		// the query's clock, in a slice of their own.
+		if (done > 0 || this.index.tidy(deadline)) return true;
 		this.ranking.order();
 		return false;
 	}
