@@ -40,6 +40,9 @@ describe('the first /search after a start on a large archive (real discord.js, l
 		const search = h.emu.interact({ guildId, channelId, type: 2, data: command('search', [{ name: 'query', type: STRING, value: 'gaussian splatting' }]) });
 		const help = h.emu.interact({ guildId, channelId, type: 2, data: command('help') });
 		const typed = h.emu.interact({ guildId, channelId, type: 4, data: command('paper', [{ name: 'id', type: STRING, value: '1501.0000', focused: true }]) });
+		// Page buttons of answers from before the restart: one turns, one now finds nothing.
+		const page = h.emu.interact({ guildId, channelId, type: 3, data: { custom_id: 'search:gaussian splatting:2', component_type: 2 } });
+		const gone = h.emu.interact({ guildId, channelId, type: 3, data: { custom_id: 'search:zzqqxx:2', component_type: 2 } });
 
 		await help.response(5000);
 		expect(help.answeredInMs()).toBeLessThan(1000);
@@ -71,6 +74,18 @@ describe('the first /search after a start on a large archive (real discord.js, l
 		expect(embed?.description).toContain('Gaussian Splatting');
 		expect(delay.max / 1e6).toBeLessThan(blockBound(waited));
 		expect(h.logs.filter((l) => l.includes('command failed'))).toEqual([]);
+
+		// The page buttons were acknowledged in time as updates, then filled in.
+		expect((await page.response(5000)).type).toBe(6);
+		expect(page.answeredInTime()).toBe(true);
+		const [turned] = await page.waitForEdits(1, 60_000);
+		expect((turned?.['embeds'] as Embed[] | undefined)?.[0]?.footer?.text).toMatch(/^Page 2\//);
+		expect((await gone.response(5000)).type).toBe(6);
+		const [notice] = await gone.waitForFollowups(1, 60_000);
+		expect(notice?.['content']).toContain('No paper matches');
+		expect(notice?.['flags']).toBe(64);
+		// The message that button sits on is left as it was.
+		expect(h.emu.requests.filter((r) => r.method === 'DELETE' && r.path.includes(gone.token))).toEqual([]);
 	}, 180_000);
 
 	it('once the index is ready, /search answers without deferring', async () => {
