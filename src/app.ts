@@ -14,6 +14,7 @@ import { notifyPaused, watchGuildLifecycle } from './bot/guild-events.ts';
 import { Scheduler } from './delivery/scheduler.ts';
 import { scheduleFleetJobs, type FleetJobsOptions } from './delivery/fleet.ts';
 import { ledgerTtlMsFor, openStore, type Store } from './store/store.ts';
+import { GitSourceError, openDigestSource } from './source/digest-source.ts';
 import { localeOf } from './i18n.ts';
 
 /** The registered commands: the deploy script takes them from here, the one place that knows `commands/`. */
@@ -69,16 +70,20 @@ export async function startBot(opts: BotOptions): Promise<RunningBot> {
 	if (!config.DISCORD_TOKEN) throw new StartupError('DISCORD_TOKEN is not set. Put the bot token in .env (see .env.example).');
 	registerSecret(config.DISCORD_TOKEN);
 
+	// A followed repository is cloned (or checked and fetched) before the archive reads it.
+	const source = await openDigestSource(config, logger.child({ part: 'source' })).catch((err: unknown) => {
+		throw err instanceof GitSourceError ? new StartupError(err.message) : err;
+	});
 	const archive = new Archive();
 	const loader = new ArchiveLoader({
-		dir: config.DIGEST_DIR,
+		dir: source.folder,
 		archive,
 		logger: logger.child({ part: 'archive' }),
 		...(opts.settleMs === undefined ? {} : { settleMs: opts.settleMs }),
 	});
 	await loader.loadAll();
 	const stats = archive.stats();
-	logger.info({ dir: config.DIGEST_DIR, ...stats, problems: archive.problems().length }, 'archive loaded');
+	logger.info({ dir: source.folder, ...stats, problems: archive.problems().length }, 'archive loaded');
 	// Search is built in slices after the load, between interactions; say when it is complete.
 	const indexStarted = Date.now();
 	void loader.indexed().then(() => logger.info({ ms: Date.now() - indexStarted }, 'search index ready'));
@@ -138,8 +143,8 @@ export async function startBot(opts: BotOptions): Promise<RunningBot> {
 	watchGuildLifecycle(client, { subscriptions: store.subscriptions, scheduler, logger });
 
 	/** Re-reads changed digest files; new or changed digests go to every open subscription. */
-	const refresh = async (): Promise<void> => {
-		const r = await loader.scan();
+	const refresh = async (settled = false): Promise<void> => {
+		const r = await (settled ? loader.loadAll() : loader.scan());
 		if (r.added.length + r.changed.length + r.removed.length > 0) logger.info(summariseScan(r), 'digest folder changed');
 		if (r.dates.length > 0 && client.isReady()) await scheduler.onDigestsChanged();
 	};
@@ -173,11 +178,13 @@ export async function startBot(opts: BotOptions): Promise<RunningBot> {
 	logger.info({ user: client.user?.tag, guilds: client.guilds.cache.size }, 'ready');
 	const fleet = scheduleFleetJobs({ leases: store.leases, ledger: store.ledger, logger, ...opts.fleet });
 	await scheduler.start();
+	const watching = source.watch({ refresh: () => refresh(true), latestDate: () => archive.latestDate(), now, everyMs: config.SCAN_INTERVAL_SECONDS * 1000 });
 
 	// Named, so a stop that overruns its deadline can say what it was still waiting for.
 	const steps: Array<[string, () => Promise<unknown>]> = [
 		// Deliveries first: a scan in flight may be fanning a digest out to every channel.
 		['deliveries in flight', () => scheduler.stop()],
+		['following the digest source', () => watching.stop()],
 		['the digest scan in flight', async () => scanning],
 		['commands in flight', () => dispatcher.idle()],
 		['fleet jobs', () => fleet.stop()],

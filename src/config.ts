@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { isValidTimeZone } from './time/zones.ts';
 import { DEFAULT_STORE_URL } from './store/store.ts';
+import { parseDuration } from './source/duration.ts';
 
 const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
 
@@ -14,6 +15,40 @@ export const ConfigSchema = z
 			.optional(),
 		DISCORD_API_BASE: z.url().default('https://discord.com/api'),
 		DIGEST_DIR: z.string().min(1).default('./data'),
+		/** A git repository to follow: cloned into DIGEST_DIR, fetched every DIGEST_GIT_INTERVAL. */
+		DIGEST_GIT_URL: z
+			.string()
+			.trim()
+			.min(1)
+			.refine((s) => !s.startsWith('-'), 'DIGEST_GIT_URL must be a repository address, e.g. https://github.com/owner/repo.git')
+			.optional(),
+		DIGEST_GIT_BRANCH: z
+			.string()
+			.regex(/^(?!-)(?!.*\.\.)[\w./-]+$/, 'DIGEST_GIT_BRANCH must be a branch name, e.g. main')
+			.optional(),
+		/** The folder inside the repository that holds the digests; the archive reads DIGEST_DIR/DIGEST_GIT_PATH. */
+		DIGEST_GIT_PATH: z
+			.string()
+			.transform((s) =>
+				s
+					.replace(/\\/g, '/')
+					.split('/')
+					.filter((part) => part && part !== '.')
+					.join('/'),
+			)
+			.refine((s) => !s.split('/').includes('..') && !/^[a-z]:/i.test(s), 'DIGEST_GIT_PATH must be a folder inside the repository, e.g. digests')
+			.optional(),
+		DIGEST_GIT_INTERVAL: z
+			.string()
+			.default('10m')
+			.transform((s, ctx) => {
+				const ms = parseDuration(s);
+				if (ms === null || ms < 100)
+					ctx.addIssue({ code: 'custom', message: 'DIGEST_GIT_INTERVAL must be a duration such as 10m, 90s or 1h (a bare number is minutes)' });
+				return ms ?? 0;
+			}),
+		/** Whole days after the newest digest's date with no newer one before /subscriptions and the log say so; 0: never. */
+		STALE_AFTER_DAYS: z.coerce.number().int().min(0).max(365).default(3),
 		LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
 		/** Readable lines or JSON; unset means readable at a terminal, JSON anywhere else. */
 		LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
@@ -39,6 +74,10 @@ export const ConfigSchema = z
 			.optional(),
 	})
 	.superRefine((c, ctx) => {
+		for (const key of ['DIGEST_GIT_BRANCH', 'DIGEST_GIT_PATH'] as const) {
+			if (c[key] !== undefined && !c.DIGEST_GIT_URL)
+				ctx.addIssue({ code: 'custom', path: [key], message: `${key} needs DIGEST_GIT_URL, the repository to follow` });
+		}
 		// Shard ids mean nothing without the fleet's total: Discord would close the gateway (4010).
 		if (c.SHARD_IDS && c.SHARD_COUNT === undefined) {
 			ctx.addIssue({ code: 'custom', path: ['SHARD_IDS'], message: 'SHARD_IDS needs SHARD_COUNT, the total number of shards of the whole fleet' });
@@ -48,6 +87,9 @@ export const ConfigSchema = z
 	});
 
 export type Config = z.infer<typeof ConfigSchema>;
+
+/** Where DIGEST_GIT_URL is cloned when DIGEST_DIR is not set. */
+export const DEFAULT_GIT_DIGEST_DIR = './var/digests';
 
 export class ConfigError extends Error {
 	constructor(readonly problems: string[]) {
@@ -60,6 +102,8 @@ export class ConfigError extends Error {
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
 	// Empty strings in .env files mean "unset", not "set to nothing".
 	const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+	// A followed repository is cloned where nothing else lives (./data ships sample digests).
+	if (cleaned['DIGEST_GIT_URL'] && !cleaned['DIGEST_DIR']) cleaned['DIGEST_DIR'] = DEFAULT_GIT_DIGEST_DIR;
 	const result = ConfigSchema.safeParse(cleaned);
 	if (!result.success) {
 		throw new ConfigError(result.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`));

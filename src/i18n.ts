@@ -200,6 +200,11 @@ export const MESSAGES = {
 		ko: '⏸️ Paperboy가 {channel}의 데일리 다이제스트를 일시 정지했습니다: {reason}. 문제를 고친 뒤 그 채널에서 `/resume`을 실행해 주세요.',
 	},
 	'sub.never': { 'en-US': 'never', ko: '없음' },
+	'sub.quiet': {
+		'en-US':
+			'⚠️ No new digest since {date} ({days} days): the digest source may have stopped. Subscriptions stay as they are and get the next digest that arrives.',
+		ko: '⚠️ {date} 이후 새 다이제스트가 없습니다({days}일째). 다이제스트 원본이 멈췄을 수 있습니다. 구독은 그대로이며 다음 다이제스트가 들어오면 전달합니다.',
+	},
 	'paper.votes': { 'en-US': 'Votes', ko: '추천' },
 	'paper.authors': { 'en-US': 'Authors', ko: '저자' },
 	'paper.others.one': { 'en-US': ' and {n} other', ko: ' 외 {n}명' },

@@ -1,5 +1,6 @@
 import { permissionList, t, type Locale } from '../i18n.ts';
 import type { Paused, Subscription } from '../store/schema.ts';
+import { quietSince } from '../source/stale.ts';
 
 /** A Discord timestamp renders in each reader's own zone and language. */
 export function formatNextRun(next: Date | null, locale: Locale): string {
@@ -24,6 +25,12 @@ export function describeSubscription(sub: Subscription, next: Date | null, local
 		next: sub.paused ? '—' : formatNextRun(next, locale),
 	});
 	return sub.paused ? `${line}\n${t(locale, 'sub.pausedLine', { reason: pauseReason(sub.paused, locale) })}` : line;
+}
+
+/** A warning when no new digest has arrived for `afterDays` (see quietSince), or null. */
+export function quietNotice(latest: string | undefined, now: Date, afterDays: number, locale: Locale): string | null {
+	const quiet = quietSince(latest, now, afterDays);
+	return quiet ? t(locale, 'sub.quiet', { date: quiet.since, days: quiet.days }) : null;
 }
 
 /*
