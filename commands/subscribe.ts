@@ -108,6 +108,33 @@ export const subscribeData = {
 			max_length: TERMS_INPUT_MAX,
 		},
 		{
+			type: ApplicationCommandOptionType.String,
+			name: 'cadence',
+			name_localizations: { ko: '주기' },
+			description: 'daily: every digest (default) · weekly: the week’s most-voted papers once a week',
+			description_localizations: { ko: '매일: 다이제스트마다 (기본) · 매주: 한 주의 인기 논문을 주 1회' },
+			choices: [
+				{ name: 'daily', name_localizations: { ko: '매일' }, value: 'daily' },
+				{ name: 'weekly', name_localizations: { ko: '매주' }, value: 'weekly' },
+			],
+		},
+		{
+			type: ApplicationCommandOptionType.String,
+			name: 'day',
+			name_localizations: { ko: '요일' },
+			description: 'The weekday of a weekly roll-up (default Monday)',
+			description_localizations: { ko: '주간 모음을 올릴 요일 (기본 월요일)' },
+			choices: [
+				{ name: 'Monday', name_localizations: { ko: '월요일' }, value: '1' },
+				{ name: 'Tuesday', name_localizations: { ko: '화요일' }, value: '2' },
+				{ name: 'Wednesday', name_localizations: { ko: '수요일' }, value: '3' },
+				{ name: 'Thursday', name_localizations: { ko: '목요일' }, value: '4' },
+				{ name: 'Friday', name_localizations: { ko: '금요일' }, value: '5' },
+				{ name: 'Saturday', name_localizations: { ko: '토요일' }, value: '6' },
+				{ name: 'Sunday', name_localizations: { ko: '일요일' }, value: '7' },
+			],
+		},
+		{
 			type: ApplicationCommandOptionType.Boolean,
 			name: 'preview',
 			name_localizations: { ko: '미리보기' },
@@ -120,6 +147,8 @@ export const subscribeData = {
 const minVotesOption = subscribeData.options[3];
 const topOption = subscribeData.options[4];
 const formatOption = subscribeData.options[7];
+const cadenceOption = subscribeData.options[10];
+const dayOption = subscribeData.options[11];
 
 /** `9:00` and `09:00` both mean nine o'clock; anything else is an error. */
 export function normaliseTime(input: string): string | null {
@@ -182,6 +211,9 @@ export const subscribeCommand: Command = {
 		}
 		const thread = interaction.options.getBoolean('thread') ?? existing?.thread ?? false;
 		const format = oneOfChoices(formatOption, interaction.options.getString('format'), locale) ?? existing?.format ?? 'cards';
+		const cadence = oneOfChoices(cadenceOption, interaction.options.getString('cadence'), locale) ?? existing?.cadence ?? 'daily';
+		const day = oneOfChoices(dayOption, interaction.options.getString('day'), locale);
+		const weekday = day ? Number(day) : (existing?.weekday ?? 1);
 		const include = readTerms(interaction.options.getString('include'), existing?.include);
 		const exclude = readTerms(interaction.options.getString('exclude'), existing?.exclude);
 
@@ -206,6 +238,8 @@ export const subscribeCommand: Command = {
 			format,
 			include,
 			exclude,
+			cadence,
+			weekday,
 			updatedAt: now,
 		};
 		if (interaction.options.getBoolean('preview')) {

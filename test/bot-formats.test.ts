@@ -43,7 +43,9 @@ describe('channel formats and topic filters end to end (real discord.js, loopbac
 		for (const m of posted) {
 			expect(m.body['allowed_mentions']).toEqual({ parse: [] });
 			for (const line of (embedsOf(m.body)[0]?.description ?? '').split('\n'))
-				expect(line).toMatch(/^\*\*\d+\.\*\* \[.+\]\(https:\/\/arxiv\.org\/abs\/.+\) · ▲ \d+ · \[HF\]\(https:\/\/huggingface\.co\/papers\/.+\)$/);
+				expect(line).toMatch(
+					/^\*\*\d+\.\*\* \[.+\]\(https:\/\/arxiv\.org\/abs\/.+\)\u00a0·\u00a0▲\u00a0\d+\u00a0·\u00a0\[HF\]\(https:\/\/huggingface\.co\/papers\/.+\)$/,
+				);
 		}
 		// Every paper is in exactly one menu, each menu at most 25.
 		const menus = posted.flatMap((m) => rowsOf(m.body).flatMap((r) => r.components));
@@ -182,5 +184,66 @@ describe('channel formats and topic filters end to end (real discord.js, loopbac
 		expect(rowsOf(previews[0]!).length).toBeGreaterThan(0);
 		expect(await h.store.subscriptions.get(g.id, ch)).toBeNull();
 		expect(h.emu.messages(ch)).toHaveLength(0);
+	});
+
+	it('a weekly roll-up posts the week’s most-voted papers once per ISO week, on its day, across wake-ups', async () => {
+		let clock = new Date('2026-03-16T10:00:00Z'); // a Monday
+		h = await startHarness({ bot: { now: () => clock, settleMs: 0 }, guilds: [{ channels: 1 }] });
+		const g = h.guilds[0]!;
+		const ch = g.channels[0]!;
+		const digests = `${h.dir}/digests`;
+		await writeDigest(
+			digests,
+			'2026-03-06',
+			papersFor('2026-03-06', 5, () => 500),
+		); // the week before: not in this roll-up
+		await writeDigest(
+			digests,
+			'2026-03-10',
+			papersFor('2026-03-10', 5, (i) => 10 + i),
+		);
+		await writeDigest(
+			digests,
+			'2026-03-13',
+			papersFor('2026-03-13', 5, (i) => 100 - i),
+		);
+		await writeDigest(
+			digests,
+			'2026-03-16',
+			papersFor('2026-03-16', 5, () => 999),
+		); // today's: next week's roll-up
+		await subscribe(h.store, g.id, ch, { time: '09:00', cadence: 'weekly', weekday: 1, top: 3, format: 'compact' });
+		await h.bot.refresh();
+		await h.bot.ctx.scheduler.onDigestsChanged();
+		await h.bot.ctx.scheduler.idle();
+		const posted = h.emu.messages(ch);
+		expect(posted).toHaveLength(1);
+		expect(String(posted[0]?.body['content'])).toContain('2026-03-09 – 2026-03-15');
+		expect(listedIds(posted[0]!.body)).toEqual(papersFor('2026-03-13', 3).map((p) => p.id));
+		expect((await h.store.subscriptions.get(g.id, ch))?.lastDeliveredDate).toBe('2026-03-16');
+
+		// Later the same week, on another weekday: that ISO week already had its roll-up.
+		await h.store.subscriptions.patch(g.id, ch, { weekday: 3 });
+		clock = new Date('2026-03-18T10:00:00Z');
+		await h.bot.ctx.scheduler.onDigestsChanged();
+		await h.bot.ctx.scheduler.idle();
+		expect(h.emu.messages(ch)).toHaveLength(1);
+
+		// Back on Mondays: the next roll-up holds its own week's papers only.
+		await h.store.subscriptions.patch(g.id, ch, { weekday: 1 });
+		clock = new Date('2026-03-23T10:00:00Z');
+		await h.bot.ctx.scheduler.onDigestsChanged();
+		await h.bot.ctx.scheduler.idle();
+		const next = h.emu.messages(ch);
+		expect(next).toHaveLength(2);
+		expect(String(next[1]?.body['content'])).toContain('2026-03-16 – 2026-03-22');
+		expect(listedIds(next[1]!.body)).toEqual(papersFor('2026-03-16', 3).map((p) => p.id));
+
+		// A week without digests posts nothing, and is done with.
+		clock = new Date('2026-03-30T10:00:00Z');
+		await h.bot.ctx.scheduler.onDigestsChanged();
+		await h.bot.ctx.scheduler.idle();
+		expect(h.emu.messages(ch)).toHaveLength(2);
+		expect((await h.store.subscriptions.get(g.id, ch))?.lastDeliveredDate).toBe('2026-03-30');
 	});
 });

@@ -62,9 +62,20 @@ describe('render/embed', () => {
 		expect(ko.fields).toEqual([
 			{ name: '저자', value: 'Wanhua Li, Jixuan Fan, Yansong Tang, Yifei Han', inline: false },
 			{ name: '추천', value: '▲ 10', inline: true },
+			{
+				name: '링크',
+				value: '[arXiv](https://arxiv.org/abs/2412.04887) · [PDF](https://arxiv.org/pdf/2412.04887) · [Hugging Face](https://huggingface.co/papers/2412.04887)',
+				inline: true,
+			},
 		]);
 		const en = paperEmbed(paper(), { locale: 'en-US' });
-		expect(en.fields?.map((f) => f.name)).toEqual(['Authors', 'Votes']);
+		expect(en.fields?.map((f) => f.name)).toEqual(['Authors', 'Votes', 'Links']);
+	});
+
+	it('names the affiliation and links the page the digest gave, when it gave them', () => {
+		const embed = paperEmbed(paper({ affiliation: 'Google *Research*', pageUrl: 'https://huggingface.co/papers/2412.04887?from=blog' }), { locale: 'en-US' });
+		expect(embed.fields?.find((f) => f.name === 'Affiliation')?.value).toBe('Google \\*Research\\*');
+		expect(embed.fields?.find((f) => f.name === 'Links')?.value).toContain('(https://huggingface.co/papers/2412.04887?from=blog)');
 	});
 
 	it('shortens a 10,437-character authors line to whole names and a count', () => {
@@ -139,7 +150,7 @@ describe('render/embed', () => {
 	it('renders a paper with no summary, votes, authors or thumbnail', () => {
 		const embed = paperEmbed(paper({ summary: [], votes: null, authors: [], thumbnail: null }));
 		expect(embed.description).toBeUndefined();
-		expect(embed.fields).toBeUndefined();
+		expect(embed.fields?.map((f) => f.name)).toEqual(['링크']);
 		expect(embed.thumbnail).toBeUndefined();
 		expect(embed.title).toBe(paper().title);
 	});
@@ -250,7 +261,7 @@ describe('render/embed', () => {
 		expect(summaryDescription(summary, 4096, 'en-US')).toBe("**What's New**: a\n**Technical Details**: b\n**Limitations**: c\n**고찰**: d");
 		const embed = paperEmbed(paper(), { locale: 'en-US' });
 		expect(embed.description?.startsWith("**What's New**: ")).toBe(true);
-		expect(embed.fields?.map((f) => f.name)).toEqual(['Authors', 'Votes']);
-		expect(paperEmbed(paper()).fields?.map((f) => f.name)).toEqual(['저자', '추천']);
+		expect(embed.fields?.map((f) => f.name)).toEqual(['Authors', 'Votes', 'Links']);
+		expect(paperEmbed(paper()).fields?.map((f) => f.name)).toEqual(['저자', '추천', '링크']);
 	});
 });

@@ -198,7 +198,7 @@ describe('render limits', () => {
 		expect(messages.length).toBeLessThanOrEqual(12);
 		expect(messages.flatMap((m) => m.paperIds)).toHaveLength(200);
 		for (const line of messages.flatMap((m) => (m.body.embeds[0]?.description ?? '').split('\n')))
-			expect(line).toMatch(/…\]\(https:\/\/arxiv\.org\/abs\/2501\.\d{5}\) · ▲ \d+ · \[HF\]/);
+			expect(line).toMatch(/…\]\(https:\/\/arxiv\.org\/abs\/2501\.\d{5}\)\u00a0·\u00a0▲\u00a0\d+\u00a0·\u00a0\[HF\]/);
 	});
 
 	it('a paper embed stays within any maxLength it is given', () => {

@@ -1,4 +1,5 @@
-import { permissionList, t, type Locale } from '../i18n.ts';
+import { permissionList, t, type Locale, type MessageKey } from '../i18n.ts';
+import { inlineCode } from '../render/text.ts';
 import type { Paused, Subscription } from '../store/schema.ts';
 import { quietSince } from '../source/stale.ts';
 
@@ -7,12 +8,39 @@ export function formatNextRun(next: Date | null, locale: Locale): string {
 	return next ? `<t:${Math.floor(next.getTime() / 1000)}:f>` : t(locale, 'sub.never');
 }
 
+function weekdayName(weekday: number | undefined, locale: Locale): string {
+	const n = weekday ?? 1;
+	return t(locale, `weekday.${n >= 1 && n <= 7 ? n : 1}` as MessageKey);
+}
+
+function quotedTerms(terms: readonly string[]): string {
+	return terms.map((term) => inlineCode(term, 40)).join(', ');
+}
+
+/** Every choice a subscription makes about what is posted, as one sentence for the confirmation. */
+export function describeOptions(sub: Subscription, locale: Locale): string {
+	const parts = [t(locale, sub.format === 'compact' ? 'sub.option.compact' : 'sub.option.cards')];
+	if (sub.cadence === 'weekly') parts.push(t(locale, 'sub.option.weekly', { day: weekdayName(sub.weekday, locale) }));
+	if (sub.top !== null) parts.push(t(locale, 'sub.option.top', { n: sub.top }));
+	if (sub.minVotes !== null) parts.push(t(locale, 'sub.option.minVotes', { n: sub.minVotes }));
+	if (sub.include?.length) parts.push(t(locale, 'sub.option.include', { terms: quotedTerms(sub.include) }));
+	if (sub.exclude?.length) parts.push(t(locale, 'sub.option.exclude', { terms: quotedTerms(sub.exclude) }));
+	if (sub.top === null && sub.minVotes === null && !sub.include?.length && !sub.exclude?.length) parts.push(t(locale, 'sub.option.all'));
+	if (sub.mentionRoleId) parts.push(t(locale, 'sub.option.mention', { role: `<@&${sub.mentionRoleId}>` }));
+	if (sub.thread) parts.push(t(locale, 'sub.option.thread'));
+	return t(locale, 'sub.confirmOptions', { options: parts.join(', ') });
+}
+
 export function describeSubscription(sub: Subscription, next: Date | null, locale: Locale): string {
 	const filters = [
 		sub.minVotes !== null ? t(locale, 'sub.filter.minVotes', { n: sub.minVotes }) : '',
 		sub.top !== null ? t(locale, 'sub.filter.top', { n: sub.top }) : '',
 		sub.mentionRoleId ? ` · <@&${sub.mentionRoleId}>` : '',
 		sub.thread ? t(locale, 'sub.filter.thread') : '',
+		sub.cadence === 'weekly' ? t(locale, 'sub.filter.weekly', { day: weekdayName(sub.weekday, locale) }) : '',
+		sub.format === 'compact' ? t(locale, 'sub.filter.compact') : '',
+		sub.include?.length ? t(locale, 'sub.filter.include', { terms: quotedTerms(sub.include) }) : '',
+		sub.exclude?.length ? t(locale, 'sub.filter.exclude', { terms: quotedTerms(sub.exclude) }) : '',
 	].join('');
 	const line = t(locale, 'sub.line', {
 		channel: `<#${sub.channelId}>`,

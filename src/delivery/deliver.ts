@@ -1,16 +1,16 @@
-import { ChannelType, Routes, type REST, type APIMessage, type APIChannel, DiscordAPIError } from 'discord.js';
+import { Routes, type REST, type APIMessage } from 'discord.js';
 import type { Archive } from '../archive/archive.ts';
-import type { ArchivedPaper } from '../digest/schema.ts';
-import { t, type Locale } from '../i18n.ts';
+import type { Locale } from '../i18n.ts';
 import type { Logger } from '../log.ts';
-import { digestMessages, type MessageBody } from '../render/embed.ts';
 import { CorruptRecordError, type Ledger, type Subscriptions } from '../store/store.ts';
 import { arxivUrl } from '../digest/arxiv.ts';
 import type { LedgerEntry, Subscription } from '../store/schema.ts';
 import { isOpen, localTime } from '../time/clock.ts';
-import { classifyFailure, type Failure } from './failures.ts';
+import { classifyFailure, SendFailed, type Failure } from './failures.ts';
+import { ensureThread } from './thread.ts';
+import { duePost, effectiveTop, rollupDates } from './rollup.ts';
 import { recoverPosted } from './rollback.ts';
-import { candidateDates, messageNonce, planDigest, selectPapers, type PendingSend, type PlannedMessage } from './plan.ts';
+import { candidateDates, planDigest, selectPapers, type PendingSend, type PlannedMessage } from './plan.ts';
 
 export interface DeliveryDeps {
 	ledger: Ledger;
@@ -38,8 +38,6 @@ export type DeliveryOutcome =
 	| { kind: 'paused'; failure: Extract<Failure, { action: 'pause' }>; messages: number }
 	| { kind: 'retry'; failure: Extract<Failure, { action: 'retry' }>; messages: number };
 
-const THREAD_ARCHIVE_MINUTES = 1440;
-const THREAD_ALREADY_CREATED = 160004;
 /**
  * Discord deduplicates a nonce for "a few minutes". A send left unconfirmed for longer is looked
  * for in the channel before it is sent again.
@@ -48,11 +46,6 @@ export const NONCE_TRUST_MS = 2 * 60_000;
 /** How far back a lost send is looked for; a run posts far fewer messages than this per channel. */
 const RECENT_MESSAGES = 50;
 
-class SendFailed extends Error {
-	constructor(readonly failure: Failure) {
-		super(failure.reason);
-	}
-}
 class Stopped extends Error {}
 
 /**
@@ -68,13 +61,14 @@ export async function deliverSubscription(sub: Subscription, deps: DeliveryDeps)
 	const now = deps.now();
 	const open = isOpen(sub, now);
 	const log = deps.logger.child({ guild: sub.guildId, channel: sub.channelId });
-	const { due, tooOld } = candidateDates({
-		dates: deps.archive.dates(),
-		startAfterDate: sub.startAfterDate,
-		lastDeliveredDate: sub.lastDeliveredDate,
-		today: localTime(now, sub.timezone).date,
-		catchUpDays: deps.catchUpDays,
-	});
+	const today = localTime(now, sub.timezone).date;
+	const window = { startAfterDate: sub.startAfterDate, lastDeliveredDate: sub.lastDeliveredDate, today, catchUpDays: deps.catchUpDays };
+	const { due, tooOld } =
+		sub.cadence === 'weekly'
+			? { due: rollupDates({ ...window, weekday: sub.weekday ?? 1 }), tooOld: [] }
+			: candidateDates({ ...window, dates: deps.archive.dates() });
+	// A roll-up's `top` is its size; the rest of the filters apply as to a day.
+	const rule = { ...sub, top: effectiveTop(sub) };
 	const locale = deps.localeFor?.(sub.guildId) ?? 'ko';
 	let sent = 0;
 	const delivered: string[] = [];
@@ -82,8 +76,12 @@ export async function deliverSubscription(sub: Subscription, deps: DeliveryDeps)
 	const posted: string[] = [];
 	try {
 		for (const date of due) {
-			const digest = deps.archive.digest(date);
-			if (!digest) continue;
+			const digest = duePost(sub, date, deps.archive);
+			if (!digest) {
+				// A week without digests is done with; a day without one may still arrive.
+				if (sub.cadence === 'weekly' && (open || date < today)) complete.push(date);
+				continue;
+			}
 			let ledger: Map<string, LedgerEntry>;
 			try {
 				ledger = await deps.ledger.sent(sub.channelId, date);
@@ -97,7 +95,7 @@ export async function deliverSubscription(sub: Subscription, deps: DeliveryDeps)
 			if (!open && ledger.size === 0) continue;
 			const done = new Set([...ledger.values()].flatMap((e) => e.paperIds));
 			const pending = await readPending(sub, date, ledger, deps);
-			const wanted = selectPapers(sub, digest.papers);
+			const wanted = selectPapers(rule, digest.papers);
 			if (!pending && wanted.every((p) => done.has(p.id))) {
 				complete.push(date);
 				continue;
@@ -108,9 +106,19 @@ export async function deliverSubscription(sub: Subscription, deps: DeliveryDeps)
 			}
 			// Asked before anything is posted: it also refuses to go on when the store lost its data.
 			const mayHaveRolledBack = await deps.ledger.mayHaveRolledBack(sub.channelId, date);
-			const target = sub.thread ? await ensureThread(sub, date, wanted, locale, deps) : sub.channelId;
+			const target = sub.thread ? await ensureThread(sub, digest, wanted, locale, deps) : sub.channelId;
 			if (mayHaveRolledBack) await recoverPosted({ ledger: deps.ledger, rest: deps.rest, log, channelId: sub.channelId, date, target, papers: wanted, done });
-			const planned = planDigest({ sub, date, papers: digest.papers, delivered: done, pending, locale, header: !sub.thread });
+			// In a thread the cards go under the channel's header or compact index, whatever the format.
+			const planned = planDigest({
+				sub: sub.thread ? { ...rule, format: 'cards' } : rule,
+				date,
+				papers: digest.papers,
+				...(digest.week ? { week: digest.week } : {}),
+				delivered: done,
+				pending,
+				locale,
+				header: !sub.thread,
+			});
 			for (const [i, message] of planned.entries()) {
 				if (deps.shouldStop?.()) throw new Stopped();
 				const found = i === 0 && pending && message.nonce === pending.nonce ? await findLostSend(pending, target, deps, log) : null;
@@ -207,7 +215,8 @@ async function findLostSend(pending: PendingSend & { at: string }, target: strin
 	try {
 		const recent = (await deps.rest.get(Routes.channelMessages(target), { query: new URLSearchParams({ limit: String(RECENT_MESSAGES) }) })) as APIMessage[];
 		const urls = new Set(pending.paperIds.map((id) => arxivUrl(id)));
-		const match = recent.find((m) => m.author.bot && [...urls].every((u) => m.embeds.some((e) => e.url === u)));
+		// A card links its paper in the embed's url, a compact list in a line of its description.
+		const match = recent.find((m) => m.author.bot && [...urls].every((u) => m.embeds.some((e) => e.url === u || (e.description?.includes(`(${u})`) ?? false))));
 		if (match) log.info({ messageId: match.id, papers: pending.paperIds }, 'found a message sent before a crash; not sending it again');
 		return match ? { id: match.id } : null;
 	} catch (err) {
@@ -223,51 +232,4 @@ async function markComplete(sub: Subscription, complete: string[], posted: strin
 	if (last && (sub.lastDeliveredDate === null || sub.lastDeliveredDate < last)) patch.lastDeliveredDate = last;
 	if (lastPosted && (!sub.lastPostedDate || sub.lastPostedDate < lastPosted)) patch.lastPostedDate = lastPosted;
 	if (patch.lastDeliveredDate || patch.lastPostedDate) await deps.subscriptions.patch(sub.guildId, sub.channelId, patch);
-}
-
-async function post(rest: REST, channelId: string, body: MessageBody): Promise<APIMessage> {
-	try {
-		return (await rest.post(Routes.channelMessages(channelId), { body })) as APIMessage;
-	} catch (err) {
-		throw new SendFailed(classifyFailure(err));
-	}
-}
-
-/**
- * Thread mode: a header message in the channel (with the role mention), and a thread started
- * from it that holds the papers. A thread started from a message has that message's id, so a
- * crash between the two steps recovers without a second thread.
- */
-async function ensureThread(sub: Subscription, date: string, papers: readonly ArchivedPaper[], locale: Locale, deps: DeliveryDeps): Promise<string> {
-	const known = await deps.ledger.getThread(sub.channelId, date);
-	if (known) return known;
-	const headerKey = messageNonce(sub.channelId, date, [], 'header');
-	const ledger = await deps.ledger.sent(sub.channelId, date);
-	let headerId = ledger.get(headerKey)?.messageId;
-	if (!headerId) {
-		// The renderer's own header line (and mention), without the embeds that go in the thread.
-		const [first] = digestMessages(date, papers, { locale, header: true, ...(sub.mentionRoleId ? { roleId: sub.mentionRoleId } : {}) });
-		const body: MessageBody = {
-			content: first?.content ?? date,
-			embeds: [],
-			allowed_mentions: first?.allowed_mentions ?? { parse: [] },
-			nonce: headerKey,
-			enforce_nonce: true,
-		};
-		headerId = (await post(deps.rest, sub.channelId, body)).id;
-		await deps.ledger.recordDelivered(sub.channelId, date, headerKey, { messageId: headerId, paperIds: [] });
-	}
-	try {
-		const thread = (await deps.rest.post(Routes.threads(sub.channelId, headerId), {
-			body: { name: t(locale, 'digest.thread', { date }), auto_archive_duration: THREAD_ARCHIVE_MINUTES, type: ChannelType.PublicThread },
-		})) as APIChannel;
-		await deps.ledger.setThread(sub.channelId, date, thread.id);
-		return thread.id;
-	} catch (err) {
-		if (err instanceof DiscordAPIError && err.code === THREAD_ALREADY_CREATED) {
-			await deps.ledger.setThread(sub.channelId, date, headerId);
-			return headerId;
-		}
-		throw new SendFailed(classifyFailure(err));
-	}
 }

@@ -33,3 +33,10 @@ export function classifyFailure(err: unknown): Failure {
 	const message = err instanceof Error ? err.message : String(err);
 	return { action: 'retry', status: null, reason: `request failed: ${message}` };
 }
+
+/** A send that failed, carrying what it means; delivery turns it into its outcome. */
+export class SendFailed extends Error {
+	constructor(readonly failure: Failure) {
+		super(failure.reason);
+	}
+}

@@ -66,6 +66,8 @@ export function planDigest(opts: {
 	locale?: Locale;
 	/** In thread mode the header is its own message in the channel; the papers go in the thread. */
 	header?: boolean;
+	/** A weekly roll-up's window, for its header. */
+	week?: { from: string; to: string };
 }): PlannedMessage[] {
 	const { sub, date, delivered } = opts;
 	const pendingIds = new Set(opts.pending?.paperIds.filter((id) => !delivered.has(id)) ?? []);
@@ -87,6 +89,7 @@ export function planDigest(opts: {
 			locale: opts.locale ?? 'ko',
 			header: first,
 			...(first && sub.mentionRoleId ? { roleId: sub.mentionRoleId } : {}),
+			...(opts.week ? { week: opts.week } : {}),
 		});
 		first = false;
 		for (const [i, { body, paperIds }] of rendered.entries()) {

@@ -1,7 +1,7 @@
 import cron, { type ScheduledTask } from 'node-cron';
 import type { Logger } from '../log.ts';
 import type { Subscription } from '../store/schema.ts';
-import { dailyCron } from '../time/clock.ts';
+import { subscriptionCron } from '../time/clock.ts';
 import { deliverSubscription, type DeliveryDeps, type DeliveryOutcome } from './deliver.ts';
 
 export interface SchedulerOptions extends DeliveryDeps {
@@ -133,7 +133,7 @@ export class Scheduler {
 		if (this.stopped) return;
 		const k = key(sub);
 		this.cancelled.delete(k);
-		const pattern = this.opts.cronPattern?.(sub) ?? dailyCron(sub.time);
+		const pattern = this.opts.cronPattern?.(sub) ?? subscriptionCron(sub);
 		const existing = this.tasks.get(k);
 		if (existing && existing.pattern === pattern && existing.timezone === sub.timezone) return;
 		void existing?.task.destroy();

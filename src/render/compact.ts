@@ -1,9 +1,9 @@
 import type { APIActionRowComponent, APIComponentInMessageActionRow, APIEmbed, APISelectMenuOption } from 'discord.js';
 import { huggingFaceUrl } from '../digest/arxiv.ts';
 import { ArxivId, type ArchivedPaper } from '../digest/schema.ts';
-import { t, tCount, type Locale } from '../i18n.ts';
-import { PAPER_COLOR, embedUrl, type DigestMessagesOptions, type MessageBody } from './embed.ts';
-import { EMBED_DESCRIPTION_MAX, MESSAGE_CONTENT_MAX } from './limits.ts';
+import { t, type Locale } from '../i18n.ts';
+import { PAPER_COLOR, checkRoleId, digestLead, embedUrl, shortenAuthors, type DigestMessagesOptions, type MessageBody } from './embed.ts';
+import { EMBED_DESCRIPTION_MAX } from './limits.ts';
 import { oneLine, truncate, truncateEscaped, wellFormed } from './text.ts';
 
 /** A rendered message and the papers it holds, in order: what the ledger records once it is posted. */
@@ -23,6 +23,7 @@ const PAPERS_PER_MESSAGE = MENU_OPTIONS_MAX * MENUS_PER_MESSAGE;
 const CUSTOM_ID_DATE_MAX = 20;
 /** Long enough to recognise a paper; the card has the whole title. */
 const TITLE_MAX = 100;
+const NBSP = '\u00a0';
 
 /** The custom id prefix of "Read a summary" menus: `card:<date>:<menu>`, the papers are the option values. */
 export const CARD_MENU_PREFIX = 'card';
@@ -36,10 +37,13 @@ function linkTarget(url: string): string {
 export function compactLine(paper: ArchivedPaper, rank: number, titleMax = TITLE_MAX): string {
 	const title = truncateEscaped(oneLine(wellFormed(paper.title)), titleMax) || '…';
 	const url = embedUrl(paper.url);
-	const parts = [`**${rank}.** ${url ? `[${title}](${linkTarget(url)})` : title}`];
-	if (paper.votes !== null) parts.push(`▲ ${paper.votes}`);
-	if (ArxivId.safeParse(paper.id).success) parts.push(`[HF](${linkTarget(huggingFaceUrl(paper.id))})`);
-	return parts.join(' · ');
+	// The votes and the HF link are bound to each other and to the title's last word by
+	// no-break spaces, so a wrapped line never leaves "· HF" alone on the next one.
+	const tail: string[] = [];
+	if (paper.votes !== null) tail.push(`▲${NBSP}${paper.votes}`);
+	if (ArxivId.safeParse(paper.id).success) tail.push(`[HF](${linkTarget(huggingFaceUrl(paper.id))})`);
+	const head = `**${rank}.** ${url ? `[${title}](${linkTarget(url)})` : title}`;
+	return tail.length ? `${head}${NBSP}·${NBSP}${tail.join(`${NBSP}·${NBSP}`)}` : head;
 }
 
 function menu(
@@ -56,7 +60,9 @@ function menu(
 			// Ids are short and unique within a day; a value is at most 100 and never empty.
 			value: truncate(wellFormed(p.id), OPTION_TEXT_MAX) || String(firstRank + i),
 		};
-		if (p.votes !== null) option.description = truncate(`▲ ${p.votes} · arXiv:${wellFormed(oneLine(p.id))}`, OPTION_TEXT_MAX);
+		// The list already shows the votes; the authors tell apart papers whose titles begin alike.
+		const authors = shortenAuthors(p.authors, OPTION_TEXT_MAX, locale).replace(/\\(.)/g, '$1');
+		if (authors) option.description = authors;
 		return option;
 	});
 	const last = firstRank + papers.length - 1;
@@ -81,9 +87,7 @@ function menu(
  */
 export function compactMessages(date: string, papers: readonly ArchivedPaper[], opts: DigestMessagesOptions & { firstRank?: number } = {}): RenderedMessage[] {
 	const locale = opts.locale ?? 'ko';
-	if (opts.roleId !== undefined && !/^[1-9]\d{0,19}$/.test(opts.roleId)) {
-		throw new TypeError(`roleId must be a snowflake, got ${JSON.stringify(opts.roleId.slice(0, 40))}`);
-	}
+	checkRoleId(opts.roleId);
 	const firstRank = opts.firstRank ?? 1;
 	const groups: ArchivedPaper[][] = [];
 	let current: ArchivedPaper[] = [];
@@ -116,12 +120,6 @@ export function compactMessages(date: string, papers: readonly ArchivedPaper[], 
 	const header = opts.header ?? true;
 	if (messages.length === 0 && (header || opts.roleId !== undefined)) messages.push({ body: { embeds: [], allowed_mentions: { parse: [] } }, paperIds: [] });
 	const first = messages[0];
-	if (first) {
-		const parts: string[] = [];
-		if (opts.roleId !== undefined) parts.push(`<@&${opts.roleId}>`);
-		if (header) parts.push(tCount(locale, 'digest.header', papers.length, { date: wellFormed(oneLine(date)) }));
-		if (parts.length) first.body.content = truncate(parts.join(' '), MESSAGE_CONTENT_MAX);
-		if (opts.roleId !== undefined) first.body.allowed_mentions = { parse: [], roles: [opts.roleId] };
-	}
+	if (first) Object.assign(first.body, digestLead(date, papers.length, opts));
 	return messages;
 }

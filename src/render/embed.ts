@@ -33,6 +33,7 @@ export const PAPER_COLOR = 0xffb000;
 export const PAPER_EMBED_BUDGET = Math.floor(MESSAGE_EMBEDS_TOTAL_MAX / 4);
 
 const AUTHORS_MAX = 200;
+const AFFILIATION_MAX = 100;
 const FOOTER_MAX = 100;
 const LABEL_MAX = 64;
 /** Below this a bullet says nothing; fewer, whole-ish bullets read better than many stubs. */
@@ -131,11 +132,12 @@ export interface PaperEmbedOptions {
 }
 
 /** One paper as one embed, `embedLength` ≤ `maxLength`, every part within Discord's limits. */
-function paperLinks(id: string, locale: Locale): string {
+function paperLinks(paper: ArchivedPaper, locale: Locale): string {
 	return [
-		`[${t(locale, 'paper.link.abstract')}](${arxivUrl(id)})`,
-		`[${t(locale, 'paper.link.pdf')}](${arxivPdfUrl(id)})`,
-		`[${t(locale, 'paper.link.hf')}](${huggingFaceUrl(id)})`,
+		`[${t(locale, 'paper.link.abstract')}](${arxivUrl(paper.id)})`,
+		`[${t(locale, 'paper.link.pdf')}](${arxivPdfUrl(paper.id)})`,
+		// The page the digest linked, when it gave one; every daily paper has one under its id.
+		`[${t(locale, 'paper.link.hf')}](${embedUrl(paper.pageUrl, ['https:']) ?? huggingFaceUrl(paper.id)})`,
 	].join(' · ');
 }
 
@@ -161,7 +163,9 @@ export function paperEmbed(paper: ArchivedPaper, opts: PaperEmbedOptions = {}): 
 	if (authors) fields.push({ name: t(locale, 'paper.authors'), value: authors, inline: false });
 	if (paper.votes !== null) fields.push({ name: t(locale, 'paper.votes'), value: `▲ ${paper.votes}`, inline: true });
 	// The title links to the abstract; a reader also wants the PDF and the discussion page in one click.
-	if (ArxivId.safeParse(paper.id).success) fields.push({ name: t(locale, 'paper.links'), value: paperLinks(paper.id, locale), inline: true });
+	const affiliation = paper.affiliation ? truncateEscaped(oneLine(wellFormed(paper.affiliation)), AFFILIATION_MAX) : '';
+	if (affiliation) fields.push({ name: t(locale, 'paper.affiliation'), value: affiliation, inline: true });
+	if (ArxivId.safeParse(paper.id).success) fields.push({ name: t(locale, 'paper.links'), value: paperLinks(paper, locale), inline: true });
 	if (fields.length) embed.fields = fields;
 
 	const dates = appearanceDates(paper);
@@ -188,6 +192,37 @@ export interface DigestMessagesOptions {
 	roleId?: string;
 	/** A `📰 Daily Papers — date (n papers)` line on the first message (default true). */
 	header?: boolean;
+	/** A weekly roll-up's window: the header names it instead of one day. */
+	week?: { from: string; to: string };
+}
+
+/**
+ * What the first message of a digest says above its papers — the role mention and the header
+ * line — and who it may ping: that role alone. Shared by every format.
+ */
+export function digestLead(date: string, count: number, opts: DigestMessagesOptions): Pick<MessageBody, 'content' | 'allowed_mentions'> {
+	const locale = opts.locale ?? 'ko';
+	const parts: string[] = [];
+	if (opts.roleId !== undefined) parts.push(`<@&${opts.roleId}>`);
+	if (opts.header ?? true) {
+		const clean = (d: string) => wellFormed(oneLine(d));
+		parts.push(
+			opts.week
+				? tCount(locale, 'digest.weeklyHeader', count, { from: clean(opts.week.from), to: clean(opts.week.to) })
+				: tCount(locale, 'digest.header', count, { date: clean(date) }),
+		);
+	}
+	return {
+		...(parts.length ? { content: truncate(parts.join(' '), MESSAGE_CONTENT_MAX) } : {}),
+		allowed_mentions: opts.roleId !== undefined ? { parse: [], roles: [opts.roleId] } : NO_PINGS(),
+	};
+}
+
+/** A role id as Discord writes one; anything else in a mention would be a way to ping others. */
+export function checkRoleId(roleId: string | undefined): void {
+	if (roleId !== undefined && !/^[1-9]\d{0,19}$/.test(roleId)) {
+		throw new TypeError(`roleId must be a snowflake, got ${JSON.stringify(roleId.slice(0, 40))}`);
+	}
 }
 
 const NO_PINGS = (): APIAllowedMentions => ({ parse: [] });
@@ -198,9 +233,7 @@ const NO_PINGS = (): APIAllowedMentions => ({ parse: [] });
  */
 export function digestMessages(date: string, papers: readonly ArchivedPaper[], opts: DigestMessagesOptions = {}): MessageBody[] {
 	const locale = opts.locale ?? 'ko';
-	if (opts.roleId !== undefined && !/^[1-9]\d{0,19}$/.test(opts.roleId)) {
-		throw new TypeError(`roleId must be a snowflake, got ${JSON.stringify(opts.roleId.slice(0, 40))}`);
-	}
+	checkRoleId(opts.roleId);
 	const messages: MessageBody[] = [];
 	let current: MessageBody = { embeds: [], allowed_mentions: NO_PINGS() };
 	let used = 0;
@@ -225,12 +258,6 @@ export function digestMessages(date: string, papers: readonly ArchivedPaper[], o
 	if (messages.length === 0 && (header || opts.roleId !== undefined)) messages.push(current);
 
 	const first = messages[0];
-	if (first) {
-		const parts: string[] = [];
-		if (opts.roleId !== undefined) parts.push(`<@&${opts.roleId}>`);
-		if (header) parts.push(tCount(locale, 'digest.header', papers.length, { date: wellFormed(oneLine(date)) }));
-		if (parts.length) first.content = truncate(parts.join(' '), MESSAGE_CONTENT_MAX);
-		if (opts.roleId !== undefined) first.allowed_mentions = { parse: [], roles: [opts.roleId] };
-	}
+	if (first) Object.assign(first, digestLead(date, papers.length, opts));
 	return messages;
 }

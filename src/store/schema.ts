@@ -29,6 +29,19 @@ export const Paused = z.object({
 });
 export type Paused = z.infer<typeof Paused>;
 
+/** How a channel's digests look: a card per paper, or one numbered list with summaries on request. */
+export const DigestFormat = z.enum(['cards', 'compact']);
+export type DigestFormat = z.infer<typeof DigestFormat>;
+
+/** How often a channel gets a post: every digest, or a week's most-voted papers once a week. */
+export const Cadence = z.enum(['daily', 'weekly']);
+export type Cadence = z.infer<typeof Cadence>;
+
+/** A word or phrase a channel's topic filter matches, as typed (matched like `/search`). */
+export const TopicTerm = z.string().min(1).max(100);
+/** More terms than this is a search, not a channel's topic. */
+export const TOPIC_TERMS_MAX = 20;
+
 /** One channel's daily digest subscription. At most one per (guild, channel). */
 export const Subscription = z.object({
 	guildId: Snowflake,
@@ -39,6 +52,16 @@ export const Subscription = z.object({
 	top: z.number().int().positive().nullable(),
 	mentionRoleId: Snowflake.nullable(),
 	thread: z.boolean(),
+	/** Absent on records written before formats existed: those keep the cards they had. */
+	format: DigestFormat.optional(),
+	/** Absent on records written before cadences existed: daily. */
+	cadence: Cadence.optional(),
+	/** The ISO weekday (1 Monday … 7 Sunday) a weekly roll-up is posted on. */
+	weekday: z.number().int().min(1).max(7).optional(),
+	/** Keep only papers matching any of these (title, authors, summary); absent or empty keeps all. */
+	include: z.array(TopicTerm).max(TOPIC_TERMS_MAX).optional(),
+	/** Drop papers matching any of these. */
+	exclude: z.array(TopicTerm).max(TOPIC_TERMS_MAX).optional(),
 	createdAt: Timestamp,
 	/** Digests dated on or before this day are never delivered: a new subscription starts with the next one. */
 	startAfterDate: IsoDate.nullable(),

@@ -47,5 +47,12 @@ export function dailyCron(time: string): string {
 	return `${Number(m)} ${Number(h)} * * *`;
 }
 
+/** node-cron pattern for a subscription: daily at its time, or on its weekday for a weekly roll-up. */
+export function subscriptionCron(sub: { time: string; cadence?: 'daily' | 'weekly' | undefined; weekday?: number | undefined }): string {
+	const daily = dailyCron(sub.time);
+	// cron counts Sunday as 0, ISO as 7.
+	return sub.cadence === 'weekly' ? `${daily.slice(0, -1)}${(sub.weekday ?? 1) % 7}` : daily;
+}
+
 // Day arithmetic belongs with the calendar helpers; the delivery tests still reach it through the clock.
 export { addDays } from './dates.ts';

@@ -18,3 +18,16 @@ const PERIOD_DAYS: Record<Exclude<Period, 'all'>, number> = { day: 1, week: 7, m
 export function periodStart(period: Period, end: string): string | null {
 	return period === 'all' ? null : addDays(end, 1 - PERIOD_DAYS[period]);
 }
+
+/** ISO weekday of a day: 1 for Monday through 7 for Sunday. */
+export function isoWeekday(date: string): number {
+	return new Date(`${date}T00:00:00Z`).getUTCDay() || 7;
+}
+
+/** ISO 8601 week of a day, `YYYY-Www`: the year is the one its Thursday falls in. */
+export function isoWeek(date: string): string {
+	const thursday = addDays(date, 4 - isoWeekday(date));
+	const year = thursday.slice(0, 4);
+	const week = Math.floor((Date.parse(`${thursday}T00:00:00Z`) - Date.parse(`${year}-01-01T00:00:00Z`)) / 86_400_000 / 7) + 1;
+	return `${year}-W${String(week).padStart(2, '0')}`;
+}
