@@ -3,15 +3,29 @@ import { benchArchive } from './archive.ts';
 import { benchDelivery } from './delivery.ts';
 import { benchMemory } from './memory.ts';
 import { resultsMarkdown } from './results.ts';
+import { benchSearchStart } from './search-start.ts';
+
+/** `--name value` from the command line, if given. */
+function flag(name: string): string | undefined {
+	const i = process.argv.indexOf(`--${name}`);
+	return i === -1 ? undefined : process.argv[i + 1];
+}
+const archiveDir = flag('archive');
+const days = flag('days') === undefined ? undefined : Number(flag('days'));
 
 // One entry per benchmark; add a section by appending to this list.
 const sections: { name: string; run: () => Promise<unknown> }[] = [
 	{ name: 'archive', run: () => benchArchive() },
 	{ name: 'delivery', run: () => benchDelivery() },
 	{ name: 'memory', run: () => benchMemory() },
+	{
+		name: 'search-start',
+		run: () => benchSearchStart({ ...(archiveDir ? { archiveDir } : {}), ...(days ? { days } : {}) }),
+	},
 ];
 
-const only = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+const FLAG_VALUES = new Set([archiveDir, flag('days')]);
+const only = process.argv.slice(2).filter((a) => !a.startsWith('--') && !FLAG_VALUES.has(a));
 const results: Record<string, unknown> = {};
 for (const section of sections) {
 	if (only.length && !only.includes(section.name)) continue;
