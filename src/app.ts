@@ -4,7 +4,7 @@ import { ArchiveLoader } from './archive/load.ts';
 import { summariseScan } from './archive/scan-summary.ts';
 import type { Config } from './config.ts';
 import { registerSecret, type Logger } from './log.ts';
-import { buttons, commands } from '../commands/index.ts';
+import { buttons, commands, selects } from '../commands/index.ts';
 import type { BotContext } from './bot/command.ts';
 import { createClient, type ClientOverrides } from './bot/client.ts';
 import { createDispatcher } from './bot/dispatcher.ts';
@@ -79,6 +79,7 @@ export async function startBot(opts: BotOptions): Promise<RunningBot> {
 		dir: source.folder,
 		archive,
 		logger: logger.child({ part: 'archive' }),
+		maxDigestMb: config.MAX_DIGEST_MB,
 		...(opts.settleMs === undefined ? {} : { settleMs: opts.settleMs }),
 	});
 	await loader.loadAll();
@@ -126,7 +127,7 @@ export async function startBot(opts: BotOptions): Promise<RunningBot> {
 		...opts.scheduler,
 	});
 	const ctx: BotContext = { archive, config, logger, now, subscriptions: store.subscriptions, scheduler };
-	const dispatcher = createDispatcher(commands, buttons, ctx);
+	const dispatcher = createDispatcher(commands, buttons, ctx, selects);
 	client.on(Events.InteractionCreate, (interaction) => void dispatcher.handle(interaction));
 	client.on(Events.Error, (err) => logger.error({ err }, 'discord client error'));
 	// discord.js emits this only for a close it will not recover from; before that, it reconnects by itself.

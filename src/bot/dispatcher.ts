@@ -5,9 +5,10 @@ import {
 	type ButtonInteraction,
 	type ChatInputCommandInteraction,
 	type Interaction,
+	type StringSelectMenuInteraction,
 } from 'discord.js';
 import { localeOf, t } from '../i18n.ts';
-import type { BotContext, ButtonRoute, Command } from './command.ts';
+import type { BotContext, ButtonRoute, Command, SelectRoute } from './command.ts';
 import { StoreUnavailableError } from '../store/store.ts';
 import { UserError } from './errors.ts';
 import { pagedMessageLocale } from './paging.ts';
@@ -19,7 +20,12 @@ export interface Dispatcher {
 	idle(): Promise<void>;
 }
 
-export function createDispatcher(commands: readonly Command[], buttons: readonly ButtonRoute[], ctx: BotContext): Dispatcher {
+export function createDispatcher(
+	commands: readonly Command[],
+	buttons: readonly ButtonRoute[],
+	ctx: BotContext,
+	selects: readonly SelectRoute[] = [],
+): Dispatcher {
 	const byName = new Map(commands.map((c) => [c.data.name, c]));
 	const inFlight = new Set<Promise<void>>();
 
@@ -79,10 +85,25 @@ export function createDispatcher(commands: readonly Command[], buttons: readonly
 		}
 	}
 
+	async function onSelect(interaction: StringSelectMenuInteraction): Promise<void> {
+		const [prefix = '', ...args] = interaction.customId.split(':');
+		const route = selects.find((r) => r.prefix === prefix);
+		// A menu answers the member who chose, in their language, whoever posted the message.
+		const locale = localeOf(interaction.locale);
+		const log = ctx.logger.child({ menu: interaction.customId, interaction: interaction.id });
+		try {
+			if (!route) throw new UserError('error.expiredButton');
+			await route.handle({ interaction, ctx, locale }, args);
+		} catch (err) {
+			await answerError(interaction, err, locale, log);
+		}
+	}
+
 	async function handle(interaction: Interaction): Promise<void> {
 		if (interaction.isChatInputCommand()) return onCommand(interaction);
 		if (interaction.isAutocomplete()) return onAutocomplete(interaction);
 		if (interaction.isButton()) return onButton(interaction);
+		if (interaction.isStringSelectMenu()) return onSelect(interaction);
 	}
 
 	return {
@@ -99,7 +120,7 @@ export function createDispatcher(commands: readonly Command[], buttons: readonly
 }
 
 async function answerError(
-	interaction: ChatInputCommandInteraction | ButtonInteraction,
+	interaction: ChatInputCommandInteraction | ButtonInteraction | StringSelectMenuInteraction,
 	err: unknown,
 	locale: ReturnType<typeof localeOf>,
 	log: BotContext['logger'],
