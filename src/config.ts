@@ -59,6 +59,8 @@ export const ConfigSchema = z
 		DEFAULT_TIMEZONE: z.string().refine(isValidTimeZone, 'DEFAULT_TIMEZONE must be an IANA time zone such as Asia/Seoul').default('UTC'),
 		CATCH_UP_DAYS: z.coerce.number().int().min(0).max(365).default(3),
 		SCAN_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
+		/** A digest file larger than this (megabytes of 1,048,576 bytes) is refused, not read: a day's digest is well under one. */
+		MAX_DIGEST_MB: z.coerce.number().positive('MAX_DIGEST_MB must be a positive number of megabytes').max(1024).default(20),
 		/** How long a stop may take to finish work in flight before the process exits anyway, non-zero. */
 		SHUTDOWN_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(600).default(15),
 		SHARD_IDS: z

@@ -182,13 +182,13 @@ async function assertDir(dir: string): Promise<void> {
 	if (!info?.isDirectory()) throw new UsageError(`${dir} is not a folder of digests`);
 }
 
-async function openArchive(dir: string): Promise<Archive> {
+async function openArchive(dir: string, maxDigestMb?: number): Promise<Archive> {
 	await assertDir(dir);
-	return loadArchive(dir);
+	return loadArchive(dir, maxDigestMb === undefined ? {} : { maxDigestMb });
 }
 
 async function check(dir: string, asJson: boolean, io: CliIo): Promise<number> {
-	const archive = await openArchive(dir);
+	const archive = await openArchive(dir, loadConfig(io.env ?? process.env).MAX_DIGEST_MB);
 	const problems = archive.problems();
 	const digests = archive.digests();
 	const stats = archive.stats();
