@@ -1,33 +1,17 @@
-import { readdir, readFile, stat } from 'node:fs/promises';
-import path from 'node:path';
-import { parseDigest } from '../digest/parse.ts';
+import { stat } from 'node:fs/promises';
+import type { ParseResult } from '../digest/schema.ts';
 import { silentLogger, type Logger } from '../log.ts';
+import { walkDigestDir, type ListedFile, type ListingProblem } from './list-files.ts';
+import { inlineReader, ParserStartError, ParserThread, type DigestReader } from './parse-thread.ts';
+import type { FileRead } from './read-digest.ts';
 import { summariseScan } from './scan-summary.ts';
 import { Archive } from './archive.ts';
 
-const DIGEST_EXT = /\.(md|txt)$/i;
+export { listDigestFiles } from './list-files.ts';
 
-/** Every `.md` and `.txt` file under `dir`, recursively, as sorted paths relative to `dir` (with `/`). */
-export async function listDigestFiles(dir: string): Promise<string[]> {
-	const out: string[] = [];
-	const walk = async (rel: string): Promise<void> => {
-		let entries;
-		try {
-			entries = await readdir(path.join(dir, rel), { withFileTypes: true });
-		} catch (err) {
-			if (rel === '') throw err;
-			return; // A folder removed while we walk is simply gone.
-		}
-		for (const e of entries) {
-			if (e.name.startsWith('.') || e.name === 'node_modules') continue;
-			const child = rel ? `${rel}/${e.name}` : e.name;
-			if (e.isDirectory()) await walk(child);
-			else if (e.isFile() && DIGEST_EXT.test(e.name)) out.push(child);
-		}
-	};
-	await walk('');
-	return out.sort();
-}
+/** The size limit when none is given, in megabytes (MAX_DIGEST_MB). */
+export const DEFAULT_MAX_DIGEST_MB = 20;
+const MB = 1024 * 1024;
 
 export interface ArchiveLoaderOptions {
 	dir: string;
@@ -41,6 +25,8 @@ export interface ArchiveLoaderOptions {
 	 * search builds it on first use: a one-shot command that never searches skips it.
 	 */
 	indexInBackground?: boolean;
+	/** A file larger than this many megabytes (of 1,048,576 bytes) is refused, not read. */
+	maxDigestMb?: number;
 }
 
 export interface ScanResult {
@@ -56,6 +42,21 @@ interface Seen {
 	mtimeMs: number;
 }
 
+/** Why a path under the folder gave no digest: kept in the archive as its problem, logged once. */
+interface Failure {
+	level: 'error' | 'warning';
+	message: string;
+	/** A file that stopped the parser is read again only once it changes. */
+	stuck?: Seen;
+}
+
+type ReadOutcome = { kind: 'unchanged' } | { kind: 'settling' } | { kind: 'crashed'; err: unknown; seen: Seen } | (FileRead & { seen?: Seen });
+
+/** Megabytes to three figures: 21, 15.5, 0.0134. */
+function mb(bytes: number): string {
+	return String(Number((bytes / MB).toPrecision(3)));
+}
+
 /** Keeps an Archive in step with a folder, re-reading only files whose size or mtime changed. */
 export class ArchiveLoader {
 	private readonly dir: string;
@@ -63,7 +64,12 @@ export class ArchiveLoader {
 	private readonly logger: Logger;
 	private readonly now: () => number;
 	private readonly settleMs: number;
+	private readonly maxMb: number;
+	private readonly maxBytes: number;
+	private offThread = true;
 	private readonly seen = new Map<string, Seen>();
+	/** Paths reported as giving no digest, with what was reported: said again only when it changes. */
+	private readonly failed = new Map<string, Failure>();
 	private readonly indexInBackground: boolean;
 	private indexing: Promise<void> = Promise.resolve();
 	private indexingActive = false;
@@ -75,6 +81,8 @@ export class ArchiveLoader {
 		this.now = opts.now ?? Date.now;
 		this.settleMs = opts.settleMs ?? 2000;
 		this.indexInBackground = opts.indexInBackground ?? true;
+		this.maxMb = opts.maxDigestMb ?? DEFAULT_MAX_DIGEST_MB;
+		this.maxBytes = Math.floor(this.maxMb * MB);
 	}
 
 	/** Resolves once the search index holds everything scans have read so far. */
@@ -117,40 +125,43 @@ export class ArchiveLoader {
 	private async scanWith(settleMs: number): Promise<ScanResult> {
 		const result: ScanResult = { added: [], changed: [], removed: [], dates: [] };
 		const dates = new Set<string>();
-		let files: string[];
+		let listing;
 		try {
-			files = await listDigestFiles(this.dir);
+			listing = await walkDigestDir(this.dir);
 		} catch (err) {
 			this.logger.error({ dir: this.dir, err }, 'digest folder cannot be read');
 			return result;
 		}
-		const present = new Set(files);
+		const present = new Set(listing.files.map((f) => f.file));
+		const failures = new Map<string, Failure>(listing.problems.map((p) => [p.file, listingFailure(p)]));
 		const now = this.now();
-		for await (const [file, got] of inOrder(files, READ_AHEAD, (file) => this.read(file, settleMs, now))) {
+		for await (const [{ file }, got] of inOrder(listing.files, READ_AHEAD, (f) => this.read(f, settleMs, now))) {
 			if (got.kind === 'gone') {
 				present.delete(file);
-				continue;
-			}
-			if (got.kind === 'unchanged') continue;
-			if (got.kind === 'settling') {
+			} else if (got.kind === 'settling') {
 				this.logger.debug({ file }, 'digest file still being written; next scan');
-				continue;
+			} else if (got.kind === 'too-big') {
+				failures.set(file, { level: 'error', message: `is ${mb(got.bytes)} MB, over MAX_DIGEST_MB (${this.maxMb}); not read` });
+			} else if (got.kind === 'unreadable') {
+				failures.set(file, { level: 'error', message: `cannot be read (${got.code}); not loaded` });
+			} else if (got.kind === 'crashed') {
+				const why = got.err instanceof Error ? got.err.message : String(got.err);
+				failures.set(file, { level: 'error', message: `could not be parsed (${why}); not read again until it changes`, stuck: got.seen });
+			} else if (got.kind === 'parsed') {
+				if (got.parseMs > SLOW_PARSE_MS) this.logger.info({ file, ms: got.parseMs, mb: mb(got.bytes) }, 'digest file took long to parse');
+				this.apply(file, got.result, result, dates);
+				this.failed.delete(file);
+				if (got.seen) this.seen.set(file, got.seen);
 			}
-			if (got.kind === 'unreadable') {
-				this.logger.warn({ file, err: got.err }, 'digest file cannot be read');
-				continue;
-			}
-			const prev = this.seen.get(file);
-			const parsed = parseDigest(got.text, file);
-			// Only days whose papers differ are news for delivery, and a day the file left empty has nothing to deliver.
-			for (const date of this.archive.setFile(file, parsed).dates) if (this.archive.hasDate(date)) dates.add(date);
-			(prev ? result.changed : result.added).push(file);
-			this.seen.set(file, { size: got.size, mtimeMs: got.mtimeMs });
-			for (const p of parsed.problems) {
-				// What `check` calls a warning is one here too: papers may be missing from what members see.
-				const log = p.level === 'error' ? this.logger.error.bind(this.logger) : this.logger.warn.bind(this.logger);
-				log({ file: p.file, ...(p.line ? { line: p.line } : {}) }, p.message);
-			}
+			// A file that failed before and was not read again this time keeps its problem.
+			const before = this.failed.get(file);
+			if (before && !failures.has(file) && (got.kind === 'unchanged' || got.kind === 'settling')) failures.set(file, before);
+		}
+		for (const [file, failure] of failures) this.fail(file, failure, result, dates);
+		for (const file of [...this.failed.keys()]) {
+			if (failures.has(file)) continue;
+			this.failed.delete(file);
+			this.archive.removeFile(file);
 		}
 		for (const file of [...this.seen.keys()]) {
 			if (present.has(file)) continue;
@@ -166,39 +177,81 @@ export class ArchiveLoader {
 		return result;
 	}
 
+	// The thread starts on the first big file (most scans read none) and stops when idle.
+	private thread: ParserThread | undefined;
+	private reader(bytes: number): DigestReader {
+		return this.offThread && bytes >= OFF_THREAD_BYTES ? (this.thread ??= new ParserThread()) : inlineReader;
+	}
+
+	private apply(file: string, parsed: ParseResult, result: ScanResult, dates: Set<string>): void {
+		// Only days whose papers differ are news for delivery, and a day the file left empty has nothing to deliver.
+		for (const date of this.archive.setFile(file, parsed).dates) if (this.archive.hasDate(date)) dates.add(date);
+		(this.seen.has(file) ? result.changed : result.added).push(file);
+		for (const p of parsed.problems) {
+			// What `check` calls a warning is one here too: papers may be missing from what members see.
+			const log = p.level === 'error' ? this.logger.error.bind(this.logger) : this.logger.warn.bind(this.logger);
+			log({ file: p.file, ...(p.line ? { line: p.line } : {}) }, p.message);
+		}
+	}
+
+	/** Puts the failure in the archive as the path's one problem, so `check` lists it; logs it when it is news. */
+	private fail(file: string, failure: Failure, result: ScanResult, dates: Set<string>): void {
+		const before = this.failed.get(file);
+		this.failed.set(file, failure);
+		if (before?.level === failure.level && before.message === failure.message) return;
+		(failure.level === 'error' ? this.logger.error.bind(this.logger) : this.logger.warn.bind(this.logger))({ file }, failure.message);
+		const change = this.archive.setFile(file, { digest: null, problems: [{ file, line: 0, level: failure.level, message: failure.message }] });
+		for (const date of change.dates) if (this.archive.hasDate(date)) dates.add(date);
+		// A file that held a digest and now holds none has changed; what never loaded adds nothing.
+		if (this.seen.delete(file)) result.changed.push(file);
+	}
+
 	/** Never rejects: reads run ahead of parsing, and a rejection nobody awaits yet would crash the process. */
-	private async read(file: string, settleMs: number, now: number): Promise<ReadOutcome> {
-		const full = path.join(this.dir, file);
+	private async read(listed: ListedFile, settleMs: number, now: number): Promise<ReadOutcome> {
+		const { file, real } = listed;
 		let info;
 		try {
-			info = await stat(full);
+			info = await stat(real);
 		} catch {
 			return { kind: 'gone' };
 		}
-		const prev = this.seen.get(file);
+		const seen = { size: info.size, mtimeMs: info.mtimeMs };
+		const prev = this.seen.get(file) ?? this.failed.get(file)?.stuck;
 		if (prev && prev.size === info.size && prev.mtimeMs === info.mtimeMs) return { kind: 'unchanged' };
 		// No settle time means read now, even a file stamped a fraction of a millisecond after `now`.
 		if (settleMs > 0 && Number.isFinite(settleMs) && now - info.mtimeMs < settleMs) return { kind: 'settling' };
+		if (info.size > this.maxBytes) return { kind: 'too-big', bytes: info.size };
 		try {
-			return { kind: 'read', text: await readFile(full, 'utf8'), size: info.size, mtimeMs: info.mtimeMs };
+			return { ...(await this.reader(info.size).read(real, file, this.maxBytes)), seen };
 		} catch (err) {
-			return { kind: 'unreadable', err };
+			if (!(err instanceof ParserStartError)) return { kind: 'crashed', err, seen };
+			if (this.offThread) this.logger.error({ err }, 'the parser thread cannot start; parsing on the main thread');
+			this.offThread = false;
+			return { ...(await inlineReader.read(real, file, this.maxBytes)), seen };
 		}
 	}
 }
 
-type ReadOutcome =
-	| { kind: 'gone' }
-	| { kind: 'unchanged' }
-	| { kind: 'settling' }
-	| { kind: 'unreadable'; err: unknown }
-	| { kind: 'read'; text: string; size: number; mtimeMs: number };
+function listingFailure(p: ListingProblem): Failure {
+	return { level: p.kind === 'unreadable' ? 'error' : 'warning', message: p.message };
+}
 
 // Papers indexed per event-loop turn: a few milliseconds, so interactions are not held up.
 const INDEX_SLICE = 500;
 
-// Parsing is synchronous; a few reads in flight keep the disk busy while it runs.
+// A few files in flight keep the disk (and the parser thread) busy while this thread parses or indexes.
 const READ_AHEAD = 8;
+
+/*
+ * Files this big go to the parser thread: parsing runs at a few megabytes a second, so one
+ * would hold every interaction up, and marked's recursion overflows the main thread's stack
+ * near 20 MB (a worker's is four times deeper). A day's digest is a few dozen kilobytes, read
+ * here in milliseconds between other work, without a thread to start.
+ */
+const OFF_THREAD_BYTES = 256 * 1024;
+
+// A parse slower than this is worth a line: the producer may be writing files far larger than a day's digest.
+const SLOW_PARSE_MS = 1000;
 
 /** `task` over `items` with at most `limit` running, results in the order of `items`. */
 export async function* inOrder<T, R>(items: readonly T[], limit: number, task: (item: T) => Promise<R>): AsyncGenerator<[T, R]> {
@@ -216,8 +269,8 @@ export async function* inOrder<T, R>(items: readonly T[], limit: number, task: (
 }
 
 /** Reads every digest under `dir` into a fresh Archive, for one-shot use: the search index is built by the first search. */
-export async function loadArchive(dir: string, logger?: Logger): Promise<Archive> {
+export async function loadArchive(dir: string, opts: { logger?: Logger; maxDigestMb?: number } = {}): Promise<Archive> {
 	const archive = new Archive();
-	await new ArchiveLoader({ dir, archive, indexInBackground: false, ...(logger ? { logger } : {}) }).loadAll();
+	await new ArchiveLoader({ dir, archive, indexInBackground: false, ...opts }).loadAll();
 	return archive;
 }

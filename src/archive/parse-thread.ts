@@ -1,0 +1,143 @@
+import { Worker } from 'node:worker_threads';
+import { decodeParse, type ParseReply, type ParseRequest } from './parse-wire.ts';
+import { readDigest, type FileRead } from './read-digest.ts';
+
+/** Reads and parses digest files for the loader: on this thread or another. */
+export interface DigestReader {
+	read(real: string, file: string, maxBytes: number): Promise<FileRead>;
+	/** Lets go of what the reader holds; it starts again on the next read. */
+	close(): Promise<void>;
+}
+
+/** Reads on the caller's thread: for files small enough that a thread would cost more than it saves. */
+export const inlineReader: DigestReader = { read: readDigest, close: async () => {} };
+
+const ENTRY = new URL('./parse-worker.ts', import.meta.url).href;
+
+/*
+ * A worker does not inherit the TypeScript loader the bot runs under (Node 20 starts its entry
+ * before `--import` hooks apply there), so a small script registers tsx, then imports the
+ * entry. tsx is found from this file, whatever the process's working directory.
+ */
+const TSX_API = import.meta.resolve('tsx/esm/api');
+const BOOT = `import(${JSON.stringify(TSX_API)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(ENTRY)}); });`;
+
+/** No parser thread could start (tsx missing, say): the caller parses on its own thread instead. */
+export class ParserStartError extends Error {
+	override name = 'ParserStartError';
+}
+
+interface Waiting {
+	req: ParseRequest;
+	resolve: (read: FileRead) => void;
+	reject: (err: Error) => void;
+}
+
+// An idle thread stays this long, so the scans that follow a change need not start one again.
+const IDLE_MS = 10_000;
+
+/**
+ * Parses on a worker thread, so a digest of many megabytes never holds up interactions. The
+ * thread starts on the first read and stops when idle; an idle thread never keeps the process
+ * alive. If it dies (out of memory on one file), that file's read fails with the reason and
+ * the files queued behind it go to a fresh thread.
+ */
+export class ParserThread implements DigestReader {
+	private worker: Worker | undefined;
+	private ready: Promise<void> | undefined;
+	private readonly waiting = new Map<number, Waiting>();
+	private nextId = 0;
+	private idleTimer: NodeJS.Timeout | undefined;
+
+	constructor(private readonly idleMs = IDLE_MS) {}
+
+	/** Rejects with ParserStartError if no thread can start (the loader then reads on its own thread). */
+	async read(real: string, file: string, maxBytes: number): Promise<FileRead> {
+		const req: ParseRequest = { id: ++this.nextId, real, file, maxBytes };
+		const reply = new Promise<FileRead>((resolve, reject) => this.waiting.set(req.id, { req, resolve, reject }));
+		clearTimeout(this.idleTimer);
+		await this.start().catch((err: unknown) => {
+			this.waiting.delete(req.id);
+			throw err;
+		});
+		this.worker?.ref();
+		this.worker?.postMessage(req);
+		return reply;
+	}
+
+	async close(): Promise<void> {
+		clearTimeout(this.idleTimer);
+		const worker = this.worker;
+		this.worker = undefined;
+		this.ready = undefined;
+		for (const w of this.waiting.values()) w.reject(new Error('the parser thread was closed'));
+		this.waiting.clear();
+		await worker?.terminate();
+	}
+
+	private start(): Promise<void> {
+		if (this.ready) return this.ready;
+		let worker: Worker;
+		try {
+			worker = new Worker(BOOT, { eval: true });
+		} catch (err) {
+			return Promise.reject(new ParserStartError(`the parser thread cannot start (${err instanceof Error ? err.message : String(err)})`, { cause: err }));
+		}
+		this.worker = worker;
+		this.ready = new Promise<void>((resolve, reject) => {
+			let up = false;
+			worker.on('message', (msg: ParseReply | { ready: true }) => {
+				if ('ready' in msg) {
+					up = true;
+					resolve();
+					return;
+				}
+				const w = this.waiting.get(msg.id);
+				if (!w) return;
+				this.waiting.delete(msg.id);
+				if (this.waiting.size === 0) this.idle(worker);
+				if (msg.kind !== 'parsed') return w.resolve(msg);
+				decodeParse(msg.parse).then((result) => w.resolve({ kind: 'parsed', result, bytes: msg.bytes, parseMs: msg.parseMs }), w.reject);
+			});
+			const died = (err: Error) => {
+				if (this.worker !== worker) return;
+				this.worker = undefined;
+				this.ready = undefined;
+				if (!up) {
+					reject(new ParserStartError(`the parser thread cannot start (${err.message})`, { cause: err }));
+					return;
+				}
+				this.restartAfter(err);
+			};
+			worker.on('error', died);
+			worker.on('exit', (code) => died(new Error(`the parser thread stopped (exit code ${code})`)));
+		});
+		return this.ready;
+	}
+
+	private idle(worker: Worker): void {
+		worker.unref();
+		clearTimeout(this.idleTimer);
+		this.idleTimer = setTimeout(() => {
+			if (this.worker === worker && this.waiting.size === 0) void this.close();
+		}, this.idleMs);
+		this.idleTimer.unref();
+	}
+
+	private restartAfter(err: Error): void {
+		const queued = [...this.waiting.values()].sort((a, b) => a.req.id - b.req.id);
+		this.waiting.clear();
+		const [culprit, ...rest] = queued;
+		culprit?.reject(err);
+		for (const w of rest) {
+			this.waiting.set(w.req.id, w);
+			void this.start().then(
+				() => this.worker?.postMessage(w.req),
+				(e: unknown) => {
+					this.waiting.delete(w.req.id);
+					w.reject(e instanceof Error ? e : new Error(String(e)));
+				},
+			);
+		}
+	}
+}

@@ -1,0 +1,47 @@
+import { open } from 'node:fs/promises';
+import { parseDigest } from '../digest/parse.ts';
+import type { ParseResult } from '../digest/schema.ts';
+
+/** What reading one digest file gave: its parse, or why there is none. */
+export type FileRead =
+	| { kind: 'parsed'; result: ParseResult; bytes: number; parseMs: number }
+	| { kind: 'too-big'; bytes: number }
+	| { kind: 'unreadable'; code: string }
+	| { kind: 'gone' };
+
+const CHUNK = 1 << 20;
+
+/**
+ * Reads at most `maxBytes` of the file, then parses it. The size is checked while reading,
+ * not only before: a file that grows after it was listed is still refused. Never rejects.
+ */
+export async function readDigest(real: string, file: string, maxBytes: number): Promise<FileRead> {
+	let handle;
+	try {
+		handle = await open(real, 'r');
+	} catch (err) {
+		const code = (err as NodeJS.ErrnoException).code ?? 'EIO';
+		return code === 'ENOENT' ? { kind: 'gone' } : { kind: 'unreadable', code };
+	}
+	let text: string;
+	let total = 0;
+	try {
+		const chunks: Buffer[] = [];
+		for (;;) {
+			const buffer = Buffer.allocUnsafe(Math.min(CHUNK, maxBytes + 1 - total));
+			const { bytesRead } = await handle.read(buffer, 0, buffer.length, null);
+			if (bytesRead === 0) break;
+			chunks.push(buffer.subarray(0, bytesRead));
+			total += bytesRead;
+			if (total > maxBytes) return { kind: 'too-big', bytes: Math.max(total, (await handle.stat()).size) };
+		}
+		text = Buffer.concat(chunks, total).toString('utf8');
+	} catch (err) {
+		return { kind: 'unreadable', code: (err as NodeJS.ErrnoException).code ?? 'EIO' };
+	} finally {
+		await handle.close().catch(() => undefined);
+	}
+	const started = performance.now();
+	const result = parseDigest(text, file);
+	return { kind: 'parsed', result, bytes: total, parseMs: Math.round(performance.now() - started) };
+}
