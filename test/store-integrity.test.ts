@@ -282,4 +282,28 @@ describe.skipIf(!redisAvailable)('store integrity (redis)', () => {
 			dispose: async () => void (await cleanupRedisNamespace(namespace)),
 		};
 	});
+
+	it('checks the store as soon as a dropped connection is back (a restart), with no timer and no write', async () => {
+		const namespace = uniqueRedisNamespace('reconnect');
+		const log = capture();
+		const store = await openStore(REDIS_URL, { namespace, logger: log.logger, integrityCheckMs: 0 });
+		const admin = createClient({ url: REDIS_URL, socket: { reconnectStrategy: false } });
+		admin.on('error', () => undefined);
+		await admin.connect();
+		try {
+			await subscribe(store, G, '11');
+			await cleanupRedisNamespace(namespace); // what a restart without persistence leaves
+			// Only this store's own connection, found by the name it gives itself.
+			const list = String(await admin.sendCommand(['CLIENT', 'LIST']));
+			const id = /id=(\d+) .*name=paperboy:(\S+)/.exec(list.split('\n').find((l) => l.includes(`name=paperboy:${namespace} `)) ?? '')?.[1];
+			expect(id).toBeDefined();
+			await admin.sendCommand(['CLIENT', 'KILL', 'ID', id!]);
+			await until(() => lostLines(log).length > 0, 10_000, 'the loss to be noticed after the reconnect');
+			await expect(subscribe(store, G, '12')).rejects.toBeInstanceOf(StoreUnavailableError);
+		} finally {
+			await admin.close();
+			await store.close();
+			await cleanupRedisNamespace(namespace);
+		}
+	});
 });
