@@ -185,6 +185,8 @@ function integrityContract(makeLocation: () => Location) {
 		store.ledger.confirmed('11', '2024-12-09');
 		expect(await store.ledger.mayHaveRolledBack('11', '2024-12-09')).toBe(false);
 		expect(await store.ledger.mayHaveRolledBack('11', '2024-12-10')).toBe(true);
+		// A digest dated after the rollback was noticed cannot have been posted before it: no lookup.
+		expect(await store.ledger.mayHaveRolledBack('11', '2099-01-01')).toBe(false);
 		expect(rollbackLines(log)).toHaveLength(1);
 		expect(lostLines(log)).toEqual([]);
 	});

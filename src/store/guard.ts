@@ -30,6 +30,8 @@ export interface Guard {
 	check(): Promise<void>;
 	/** How many times this process has seen the store go back in time. */
 	readonly rollbacks: number;
+	/** When it last noticed (ms since the epoch); null before any rollback. */
+	readonly rolledBackAt: number | null;
 	/** Another sign of a rollback (a ledger missing entries this process wrote): counted unless the counter already told. */
 	suspect(evidence: string): Promise<void>;
 	stop(): void;
@@ -47,6 +49,7 @@ export interface GuardOptions {
 export function createGuard(backend: Backend, logger: Logger, opts: GuardOptions): Guard {
 	let highest = opts.initial;
 	let rollbacks = 0;
+	let rolledBackAt: number | null = null;
 	let lost: string | null = null;
 	let checking: Promise<void> | undefined;
 
@@ -64,6 +67,7 @@ export function createGuard(backend: Backend, logger: Logger, opts: GuardOptions
 
 	function rolledBack(details: Record<string, unknown>): void {
 		rollbacks += 1;
+		rolledBackAt = Date.now();
 		logger.error(
 			{ store: opts.where, ...details },
 			'the store went back in time (restored from an older snapshot, or a failover lost recent writes): the ledger may miss messages already posted. ' +
@@ -116,6 +120,9 @@ export function createGuard(backend: Backend, logger: Logger, opts: GuardOptions
 		},
 		get rollbacks() {
 			return rollbacks;
+		},
+		get rolledBackAt() {
+			return rolledBackAt;
 		},
 		async suspect(evidence) {
 			const before = rollbacks;

@@ -34,8 +34,9 @@ export interface Ledger {
 	sweepExpired(): Promise<number>;
 	/**
 	 * True when the store went back in time since this (channel, digest) was last checked against
-	 * the channel: its record may miss messages that were posted. Checks the store first, so it
-	 * throws StoreUnavailableError when the store lost its data.
+	 * the channel, and the digest could have been posted before that: its record may miss messages
+	 * that were posted. Checks the store first, so it throws StoreUnavailableError when the store
+	 * lost its data.
 	 */
 	mayHaveRolledBack(channelId: string, date: string): Promise<boolean>;
 	/** The channel's recent messages were compared with the record: trusted again until the next rollback. */
@@ -48,6 +49,8 @@ export interface OwnedLedger extends Ledger {
 }
 
 const PREFIXES = ['ledger:', 'thread:', 'pending:'] as const;
+/** A digest is posted at the earliest when its date begins somewhere: UTC+14. */
+const EARLIEST_ZONE_MS = 14 * 60 * 60 * 1000;
 /** Ledger records whose newest entries this process remembers, to notice them missing; the oldest are forgotten first. */
 const REMEMBERED = 5_000;
 
@@ -155,7 +158,10 @@ export function createLedger(records: Records, guard: Guard, ttlMs: number, now:
 
 		async mayHaveRolledBack(channelId, date) {
 			await guard.check();
-			return guard.rollbacks > 0 && !(checkedEpoch === guard.rollbacks && checked.has(`${channelId}:${date}`));
+			if (guard.rolledBackAt === null) return false;
+			// Nothing of a digest whose date began after the rollback was noticed can have been lost by it.
+			if (Date.parse(`${isoDate(date)}T00:00:00Z`) - EARLIEST_ZONE_MS > guard.rolledBackAt) return false;
+			return !(checkedEpoch === guard.rollbacks && checked.has(`${channelId}:${date}`));
 		},
 
 		confirmed(channelId, date) {
