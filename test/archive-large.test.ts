@@ -1,8 +1,10 @@
-import { rename, writeFile } from 'node:fs/promises';
+import { mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeDigest } from './helpers/digests.ts';
+import { ParserThread } from '../src/archive/parse-thread.ts';
+import { digestMarkdown, writeDigest } from './helpers/digests.ts';
 import { command, startHarness, type Harness } from './helpers/bot.ts';
 
 const STRING = 3;
@@ -108,5 +110,25 @@ describe('big digest files (real bot, loopback emulator)', () => {
 		const res = await askPaper(ids[0] ?? '').response();
 		expect(res.data?.['flags']).toBe(64);
 		expect(res.data?.['embeds'] ?? []).toEqual([]);
+	}, 60_000);
+
+	it('a file that exhausts the parser thread fails alone: the files queued behind it are read on a fresh thread', async () => {
+		const dir = await mkdtemp(join(tmpdir(), 'paperboy-oom-'));
+		try {
+			await writeFile(join(dir, 'big.md'), bigDigest('2024-12-12', 15, 2501).text);
+			await writeFile(join(dir, 'small.md'), digestMarkdown('2024-12-13', [{ id: '2412.13001', title: 'Small' }]));
+			// A heap that starts the thread but cannot hold the big file's parse.
+			const thread = new ParserThread({ heapMb: 64 });
+			const [big, small] = await Promise.allSettled([
+				thread.read(join(dir, 'big.md'), 'big.md', 20 * MB),
+				thread.read(join(dir, 'small.md'), 'small.md', 20 * MB),
+			]);
+			await thread.close();
+			expect(big.status).toBe('rejected');
+			expect(String((big as PromiseRejectedResult).reason)).toMatch(/memory/i);
+			expect(small).toMatchObject({ status: 'fulfilled', value: { kind: 'parsed', result: { digest: { date: '2024-12-13' } } } });
+		} finally {
+			await rm(dir, { recursive: true, force: true });
+		}
 	}, 60_000);
 });

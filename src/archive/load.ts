@@ -180,7 +180,10 @@ export class ArchiveLoader {
 	// The thread starts on the first big file (most scans read none) and stops when idle.
 	private thread: ParserThread | undefined;
 	private reader(bytes: number): DigestReader {
-		return this.offThread && bytes >= OFF_THREAD_BYTES ? (this.thread ??= new ParserThread()) : inlineReader;
+		// Parsing takes about fifty times a file's size; twice that leaves room, and a file that needs more stops only the thread.
+		return this.offThread && bytes >= OFF_THREAD_BYTES
+			? (this.thread ??= new ParserThread({ heapMb: Math.max(256, Math.ceil(this.maxMb * 100)) }))
+			: inlineReader;
 	}
 
 	private apply(file: string, parsed: ParseResult, result: ScanResult, dates: Set<string>): void {

@@ -49,7 +49,14 @@ export class ParserThread implements DigestReader {
 	private nextId = 0;
 	private idleTimer: NodeJS.Timeout | undefined;
 
-	constructor(private readonly idleMs = IDLE_MS) {}
+	private readonly idleMs: number;
+	private readonly heapMb: number | undefined;
+
+	/** `heapMb` caps the thread's heap: a file that needs more stops the thread, not the process. */
+	constructor(opts: { idleMs?: number; heapMb?: number } = {}) {
+		this.idleMs = opts.idleMs ?? IDLE_MS;
+		this.heapMb = opts.heapMb;
+	}
 
 	/** Rejects with ParserStartError if no thread can start (the loader then reads on its own thread). */
 	async read(real: string, file: string, maxBytes: number): Promise<FileRead> {
@@ -79,7 +86,7 @@ export class ParserThread implements DigestReader {
 		if (this.ready) return this.ready;
 		let worker: Worker;
 		try {
-			worker = new Worker(BOOT, { eval: true });
+			worker = new Worker(BOOT, { eval: true, ...(this.heapMb ? { resourceLimits: { maxOldGenerationSizeMb: this.heapMb } } : {}) });
 		} catch (err) {
 			return Promise.reject(new ParserStartError(`the parser thread cannot start (${err instanceof Error ? err.message : String(err)})`, { cause: err }));
 		}
