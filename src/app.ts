@@ -1,4 +1,4 @@
-import { Events, type Client } from 'discord.js';
+import { Events, Status, type Client } from 'discord.js';
 import { Archive } from './archive/archive.ts';
 import { ArchiveLoader } from './archive/load.ts';
 import { summariseScan } from './archive/scan-summary.ts';
@@ -16,6 +16,9 @@ import { scheduleFleetJobs, type FleetJobsOptions } from './delivery/fleet.ts';
 import { ledgerTtlMsFor, openStore, type Store } from './store/store.ts';
 import { GitSourceError, openDigestSource } from './source/digest-source.ts';
 import { localeOf } from './i18n.ts';
+import { createMetrics } from './health/metrics.ts';
+import { countOutcome, timedRequests } from './health/wiring.ts';
+import { startHealthServer } from './health/server.ts';
 
 /** The registered commands: the deploy script takes them from here, the one place that knows `commands/`. */
 export { commands };
@@ -65,6 +68,13 @@ export class StartupError extends Error {
 	}
 }
 
+/** Why not every shard of this process is connected, or null when they are. */
+function gatewayProblem(client: Client): string | null {
+	if (!client.isReady()) return 'not logged in yet';
+	const down = client.ws.shards.filter((shard) => shard.status !== Status.Ready).map((shard) => shard.id);
+	return down.length ? `shard ${down.join(', ')} not connected` : null;
+}
+
 export async function startBot(opts: BotOptions): Promise<RunningBot> {
 	const { config, logger } = opts;
 	if (!config.DISCORD_TOKEN) throw new StartupError('DISCORD_TOKEN is not set. Put the bot token in .env (see .env.example).');
@@ -98,11 +108,20 @@ export async function startBot(opts: BotOptions): Promise<RunningBot> {
 			...(config.STORE_NAMESPACE ? { namespace: config.STORE_NAMESPACE } : {}),
 		}));
 	const now = opts.now ?? (() => new Date());
+	// The scheduler is made after the client whose requests the metrics time.
+	const depth = { of: () => 0 };
+	const metrics = createMetrics({
+		queueDepth: () => depth.of(),
+		archivePapers: () => archive.stats().papers,
+		archiveDigests: () => archive.stats().digests,
+		lastDigestDate: () => archive.latestDate(),
+	});
 	const client = createClient(
 		config,
 		{
 			...(config.SHARD_IDS ? { shards: config.SHARD_IDS } : {}),
 			...(config.SHARD_COUNT ? { shardCount: config.SHARD_COUNT } : {}),
+			rest: { makeRequest: timedRequests(metrics) },
 			...opts.clientOptions,
 		},
 		logger,
@@ -124,8 +143,11 @@ export async function startBot(opts: BotOptions): Promise<RunningBot> {
 			const channel = client.channels.cache.get(sub.channelId);
 			return channel && !channel.isDMBased() && channel.isTextBased() && !channel.isThread() ? missingPermissions(channel, sub.thread) : null;
 		},
+		onOutcome: (_sub, outcome) => countOutcome(metrics, outcome),
+		onRejected: () => metrics.failures.inc({ kind: 'reject' }),
 		...opts.scheduler,
 	});
+	depth.of = () => scheduler.depth();
 	const ctx: BotContext = { archive, config, logger, now, subscriptions: store.subscriptions, scheduler };
 	const dispatcher = createDispatcher(commands, buttons, ctx, selects);
 	client.on(Events.InteractionCreate, (interaction) => void dispatcher.handle(interaction));
@@ -179,6 +201,20 @@ export async function startBot(opts: BotOptions): Promise<RunningBot> {
 	logger.info({ user: client.user?.tag, guilds: client.guilds.cache.size }, 'ready');
 	const fleet = scheduleFleetJobs({ leases: store.leases, ledger: store.ledger, logger, ...opts.fleet });
 	await scheduler.start();
+	const health =
+		config.HEALTH_PORT === undefined
+			? null
+			: await startHealthServer({
+					host: config.HEALTH_HOST,
+					port: config.HEALTH_PORT,
+					metrics,
+					logger,
+					checks: {
+						gateway: async () => gatewayProblem(client),
+						store: () => store.health(),
+						archive: async () => (archive.latestDate() ? null : 'no digest loaded yet'),
+					},
+				});
 	const watching = source.watch({ refresh: () => refresh(true), latestDate: () => archive.latestDate(), now, everyMs: config.SCAN_INTERVAL_SECONDS * 1000 });
 
 	// Named, so a stop that overruns its deadline can say what it was still waiting for.
@@ -191,6 +227,7 @@ export async function startBot(opts: BotOptions): Promise<RunningBot> {
 		['fleet jobs', () => fleet.stop()],
 		['the gateway connection', () => client.destroy()],
 		...(opts.store ? [] : [['closing the store', () => store.close()] as [string, () => Promise<unknown>]]),
+		['the health server', async () => health?.close()],
 	];
 	let stepsDone = -1;
 	let stopping: Promise<void> | undefined;

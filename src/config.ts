@@ -63,6 +63,9 @@ export const ConfigSchema = z
 		MAX_DIGEST_MB: z.coerce.number().positive('MAX_DIGEST_MB must be a positive number of megabytes').max(1024).default(20),
 		/** How long a stop may take to finish work in flight before the process exits anyway, non-zero. */
 		SHUTDOWN_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(600).default(15),
+		/** Serves /healthz, /readyz and /metrics when set (0 picks a free port). */
+		HEALTH_PORT: z.coerce.number().int().min(0).max(65_535).optional(),
+		HEALTH_HOST: z.string().min(1).default('127.0.0.1'),
 		SHARD_IDS: z
 			.string()
 			.regex(/^\d+(,\d+)*$/, 'SHARD_IDS is a comma-separated list of shard numbers, e.g. 0,1')

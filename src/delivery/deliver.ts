@@ -28,13 +28,15 @@ export interface DeliveryDeps {
 	 * which Discord does not refuse but silently strips.
 	 */
 	missingPermissions?: (sub: Subscription) => string[] | null;
+	/** Told of each message Discord refused as invalid (metrics); must not throw. */
+	onRejected?: () => void;
 	/** Checked before every request: shutting down, or the subscription was removed. */
 	shouldStop?: () => boolean;
 }
 
 export type DeliveryOutcome =
 	| { kind: 'idle'; reason: 'paused' | 'not-yet' | 'nothing-new' | 'stopped' }
-	| { kind: 'delivered'; messages: number; dates: string[] }
+	| { kind: 'delivered'; messages: number; papers: number; dates: string[] }
 	| { kind: 'paused'; failure: Extract<Failure, { action: 'pause' }>; messages: number }
 	| { kind: 'retry'; failure: Extract<Failure, { action: 'retry' }>; messages: number };
 
@@ -71,6 +73,7 @@ export async function deliverSubscription(sub: Subscription, deps: DeliveryDeps)
 	const rule = { ...sub, top: effectiveTop(sub) };
 	const locale = deps.localeFor?.(sub.guildId) ?? 'ko';
 	let sent = 0;
+	let papersSent = 0;
 	const delivered: string[] = [];
 	const complete: string[] = [];
 	const posted: string[] = [];
@@ -124,7 +127,10 @@ export async function deliverSubscription(sub: Subscription, deps: DeliveryDeps)
 				const found = i === 0 && pending && message.nonce === pending.nonce ? await findLostSend(pending, target, deps, log) : null;
 				const posted = found ?? (await send(sub, date, target, message, deps, log));
 				if (posted) await deps.ledger.recordDelivered(sub.channelId, date, message.nonce, { messageId: posted.id, paperIds: message.paperIds });
-				if (!found) sent += 1;
+				if (!found) {
+					sent += 1;
+					papersSent += message.paperIds.length;
+				}
 			}
 			delivered.push(date);
 			complete.push(date);
@@ -157,7 +163,7 @@ export async function deliverSubscription(sub: Subscription, deps: DeliveryDeps)
 		log.info({ skipped: tooOld.length, dates, catchUpDays: deps.catchUpDays }, 'skipped digests older than the catch-up window');
 	}
 	await markComplete(sub, complete, posted, deps);
-	if (delivered.length) return { kind: 'delivered', messages: sent, dates: delivered };
+	if (delivered.length) return { kind: 'delivered', messages: sent, papers: papersSent, dates: delivered };
 	return { kind: 'idle', reason: open ? 'nothing-new' : 'not-yet' };
 }
 
@@ -193,6 +199,7 @@ async function send(
 		const failure = classifyFailure(err);
 		if (failure.action !== 'reject') throw new SendFailed(failure);
 		log.error({ date, papers: message.paperIds, reason: failure.reason }, 'Discord rejected a message; its papers are set aside');
+		deps.onRejected?.();
 		return { id: '0' };
 	}
 	if ((posted.embeds?.length ?? 0) < message.body.embeds.length) {

@@ -18,6 +18,8 @@ export interface SchedulerOptions extends DeliveryDeps {
 	notifyPaused?: (sub: Subscription, why: { code: number | null; reason: string }) => Promise<void>;
 	/** Interval of the safety sweep (tests shorten it). */
 	sweepMs?: number;
+	/** Told every outcome (metrics); must not throw. */
+	onOutcome?: (sub: Subscription, outcome: DeliveryOutcome) => void;
 	/** How many channels one wake-up delivers to at once (default {@link FAN_OUT}). */
 	fanOut?: number;
 }
@@ -113,6 +115,11 @@ export class Scheduler {
 		return this.tasks.get(key(sub))?.task.getNextRun() ?? null;
 	}
 
+	/** Channels being delivered to now or waiting for a retry. */
+	depth(): number {
+		return this.running.size + this.retries.size;
+	}
+
 	/** Resolves when no delivery is in flight. */
 	async idle(): Promise<void> {
 		while (this.running.size > 0 || this.batches.size > 0) await Promise.allSettled([...this.running.values(), ...this.batches]);
@@ -197,6 +204,7 @@ export class Scheduler {
 				return null;
 			}
 			const outcome = await deliverSubscription(sub, { ...this.opts, shouldStop: () => this.stopped || this.cancelled.has(k) });
+			this.opts.onOutcome?.(sub, outcome);
 			if (outcome.kind === 'retry') this.retryLater(sub);
 			else this.clearRetry(k);
 			if (outcome.kind === 'paused' && outcome.failure.code === UNKNOWN_CHANNEL && this.opts.channelGone?.(sub)) {

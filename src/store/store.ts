@@ -63,6 +63,8 @@ export interface Store {
 	readonly subscriptions: Subscriptions;
 	readonly ledger: Ledger;
 	readonly leases: Leases;
+	/** Null when the store answers and still holds its data; else why not (a readiness probe). */
+	health(): Promise<string | null>;
 	/** Releases the leases this instance holds, then disconnects. Idempotent. */
 	close(): Promise<void>;
 }
@@ -121,6 +123,14 @@ export async function openStore(url: string = DEFAULT_STORE_URL, opts: StoreOpti
 			confirmed: ledger.confirmed,
 		},
 		leases: { tryLock: leases.tryLock, unlock: leases.unlock, withLock: leases.withLock },
+		async health() {
+			try {
+				await guard.check();
+				return null;
+			} catch (err) {
+				return err instanceof Error ? err.message : String(err);
+			}
+		},
 		close() {
 			closed ??= (async () => {
 				stopGuard();
