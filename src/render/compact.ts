@@ -4,7 +4,7 @@ import { ArxivId, type ArchivedPaper } from '../digest/schema.ts';
 import { t, type Locale } from '../i18n.ts';
 import { PAPER_COLOR, checkRoleId, digestLead, embedUrl, shortenAuthors, type DigestMessagesOptions, type MessageBody } from './embed.ts';
 import { EMBED_DESCRIPTION_MAX } from './limits.ts';
-import { oneLine, truncate, truncateEscaped, wellFormed } from './text.ts';
+import { linkTarget, oneLine, truncate, truncateEscaped, wellFormed } from './text.ts';
 
 /** A rendered message and the papers it holds, in order: what the ledger records once it is posted. */
 export interface RenderedMessage {
@@ -27,11 +27,6 @@ const NBSP = '\u00a0';
 
 /** The custom id prefix of "Read a summary" menus: `card:<date>:<menu>`, the papers are the option values. */
 export const CARD_MENU_PREFIX = 'card';
-
-// Parentheses and spaces would end a masked link's target early.
-function linkTarget(url: string): string {
-	return url.replace(/[()<> ]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
-}
 
 /** `**3.** [Title](arXiv) · ▲ 12 · [HF](page)`: one line, whatever the title holds. */
 export function compactLine(paper: ArchivedPaper, rank: number, titleMax = TITLE_MAX): string {

@@ -3,7 +3,7 @@ import type { ArchivedPaper } from '../digest/schema.ts';
 import { t, type Locale } from '../i18n.ts';
 import { PAPER_COLOR, embedLength, embedUrl } from './embed.ts';
 import { EMBED_DESCRIPTION_MAX, EMBED_FOOTER_MAX, EMBED_TITLE_MAX, MESSAGE_EMBEDS_TOTAL_MAX } from './limits.ts';
-import { oneLine, truncate, truncateEscaped, wellFormed } from './text.ts';
+import { linkTarget, oneLine, truncate, truncateEscaped, wellFormed } from './text.ts';
 
 export interface PaperListOptions {
 	title: string;
@@ -21,11 +21,6 @@ const LIST_TITLE_MAX = 160;
 const LIST_TITLE_MIN = 24;
 /** Room for `2024-12-09`; anything longer is not a date. */
 const DATE_MAX = 16;
-
-// Parentheses and spaces would end a masked link's target early.
-function linkTarget(url: string): string {
-	return url.replace(/[()<> ]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
-}
 
 function line(paper: ArchivedPaper, rank: number, titleMax: number): string {
 	const title = truncateEscaped(oneLine(wellFormed(paper.title)), titleMax) || '…';

@@ -146,3 +146,8 @@ export function inlineCode(text: string, max = ECHO_MAX): string {
 	const pad = body.startsWith('`') || body.endsWith('`') ? ' ' : '';
 	return `\`\`${pad}${body}${pad}\`\``;
 }
+
+/** A URL as a masked link's target: parentheses and spaces would end it early. */
+export function linkTarget(url: string): string {
+	return url.replace(/[()<> ]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+}
