@@ -22,4 +22,5 @@ declare module 'discord-api-spec/zod' {
 	export const ApplicationCommandUpdateRequestSchema: SpecSchema;
 	export const CreateTextThreadWithoutMessageRequestSchema: SpecSchema;
 	export const CreateTextThreadWithMessageRequestSchema: SpecSchema;
+	export const CreateForumThreadRequestSchema: SpecSchema;
 }

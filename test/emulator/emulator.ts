@@ -8,6 +8,7 @@ import { computePermissions, toBits, type Overwrite, type PermissionInput } from
 import { FixedWindowLimiter, type BucketVerdict } from './ratelimit.ts';
 import { createSnowflakes, shardOf } from './snowflake.ts';
 import { isEmptyMessage, validateBody, type BodyKind, type DiscordErrorBody } from './validate.ts';
+import { forumFields, knownTags, makeForum, NOT_TEXT, refusePost, starterMessage, type ForumSpec, type ForumState } from './forum.ts';
 
 type Json = Record<string, unknown>;
 
@@ -56,9 +57,10 @@ export interface FaultSpec {
 	drop?: true;
 }
 
-export interface ChannelSpec {
+export interface ChannelSpec extends ForumSpec {
 	name?: string;
-	type?: 0 | 11 | 12;
+	/** 15 is a forum: `tags` and `requireTag` describe it. */
+	type?: 0 | 11 | 12 | 15;
 	parentId?: string;
 }
 
@@ -141,11 +143,19 @@ interface GuildState {
 interface ChannelState {
 	id: string;
 	guildId: string;
-	type: 0 | 11 | 12;
+	type: 0 | 11 | 12 | 15;
 	name: string;
 	position: number;
 	parentId: string | undefined;
 	overwrites: Overwrite[];
+	forum?: ForumState;
+	/** A forum post's tags. */
+	appliedTags?: string[];
+}
+
+/** Threads are announced and listed apart from channels, and take their parent's overwrites. */
+function isThread(c: { type: number }): boolean {
+	return c.type === 11 || c.type === 12;
 }
 
 interface InteractionState {
@@ -356,7 +366,7 @@ export class Emulator {
 		if (!g) throw new Error(`no guild ${guildId}`);
 		const c = this.#createChannel(g, spec);
 		const payload = this.#channelPayload(c);
-		this.#toGuild(guildId, c.type === 0 ? 'CHANNEL_CREATE' : 'THREAD_CREATE', c.type === 0 ? payload : { ...payload, newly_created: true });
+		this.#toGuild(guildId, isThread(c) ? 'THREAD_CREATE' : 'CHANNEL_CREATE', isThread(c) ? { ...payload, newly_created: true } : payload);
 		return payload;
 	}
 
@@ -371,7 +381,7 @@ export class Emulator {
 		this.#channels.delete(id);
 		const g = this.#guilds.get(c.guildId);
 		if (g) g.channels = g.channels.filter((x) => x !== id);
-		this.#toGuild(c.guildId, c.type === 0 ? 'CHANNEL_DELETE' : 'THREAD_DELETE', this.#channelPayload(c));
+		this.#toGuild(c.guildId, isThread(c) ? 'THREAD_DELETE' : 'CHANNEL_DELETE', this.#channelPayload(c));
 	}
 
 	removeGuild(id: string): void {
@@ -402,7 +412,7 @@ export class Emulator {
 		}
 		if (change.allow !== undefined) o.allow = toBits(change.allow);
 		if (change.deny !== undefined) o.deny = toBits(change.deny);
-		this.#toGuild(c.guildId, c.type === 0 ? 'CHANNEL_UPDATE' : 'THREAD_UPDATE', this.#channelPayload(c));
+		this.#toGuild(c.guildId, isThread(c) ? 'THREAD_UPDATE' : 'CHANNEL_UPDATE', this.#channelPayload(c));
 	}
 
 	botPermissions(channelId: string): bigint {
@@ -597,6 +607,7 @@ export class Emulator {
 			position: g.channels.length,
 			parentId: spec.parentId,
 			overwrites: [],
+			...(spec.type === 15 ? { forum: makeForum(spec, () => this.#ids.next()) } : {}),
 		};
 		this.#channels.set(c.id, c);
 		g.channels.push(c.id);
@@ -619,14 +630,14 @@ export class Emulator {
 			o.allow |= bits;
 			o.deny &= ~bits;
 		}
-		this.#toGuild(c.guildId, c.type === 0 ? 'CHANNEL_UPDATE' : 'THREAD_UPDATE', this.#channelPayload(c));
+		this.#toGuild(c.guildId, isThread(c) ? 'THREAD_UPDATE' : 'CHANNEL_UPDATE', this.#channelPayload(c));
 	}
 
 	#permissionsIn(c: ChannelState, memberId: string, roleIds: string[]): bigint {
 		const g = this.#guilds.get(c.guildId);
 		if (!g) return 0n;
 		// Threads inherit their parent's overwrites.
-		const source = c.type === 0 ? c : (this.#channels.get(c.parentId ?? '') ?? c);
+		const source = isThread(c) ? (this.#channels.get(c.parentId ?? '') ?? c) : c;
 		return computePermissions({
 			guildId: g.id,
 			memberId,
@@ -651,9 +662,11 @@ export class Emulator {
 			last_message_id: this.#messages.get(c.id)?.at(-1)?.id ?? null,
 			flags: 0,
 		};
-		if (c.type === 0) return { ...base, topic: null };
+		if (c.forum) return { ...base, ...forumFields(c.forum) };
+		if (!isThread(c)) return { ...base, topic: null };
 		return {
 			...base,
+			...(c.appliedTags ? { applied_tags: [...c.appliedTags] } : {}),
 			owner_id: this.appId,
 			message_count: this.#messages.get(c.id)?.length ?? 0,
 			member_count: 1,
@@ -700,8 +713,8 @@ export class Emulator {
 			member_count: 2,
 			voice_states: [],
 			members: [memberPayload(this.botUser, [g.botRoleId])],
-			channels: channels.filter((c) => c.type === 0).map((c) => this.#channelPayload(c)),
-			threads: channels.filter((c) => c.type !== 0).map((c) => this.#channelPayload(c)),
+			channels: channels.filter((c) => !isThread(c)).map((c) => this.#channelPayload(c)),
+			threads: channels.filter((c) => isThread(c)).map((c) => this.#channelPayload(c)),
 			presences: [],
 			stage_instances: [],
 			guild_scheduled_events: [],
@@ -735,8 +748,7 @@ export class Emulator {
 		};
 	}
 
-	#storeMessage(channelId: string, body: Json): StoredMessage {
-		const id = this.#ids.next();
+	#storeMessage(channelId: string, body: Json, id = this.#ids.next()): StoredMessage {
 		const m: StoredMessage = { id, channelId, time: Date.now(), body, message: this.#apiMessage(id, channelId, body) };
 		const list = this.#messages.get(channelId) ?? [];
 		list.push(m);
@@ -864,6 +876,10 @@ export class Emulator {
 				const g = this.#guilds.get(seg[1] ?? '');
 				return g ? { status: 200, body: this.#guildPayload(g) } : ERR.unknownGuild;
 			}
+			case seg[0] === 'guilds' && seg[2] === 'threads' && seg[3] === 'active' && seg.length === 4 && method === 'GET': {
+				const g = this.#guilds.get(seg[1] ?? '');
+				return g ? { status: 200, body: this.#activeThreads(g) } : ERR.unknownGuild;
+			}
 			case seg[0] === 'guilds' && seg[2] === 'channels' && seg.length === 3 && method === 'GET': {
 				const g = this.#guilds.get(seg[1] ?? '');
 				return g ? { status: 200, body: this.#guildPayload(g)['channels'] } : ERR.unknownGuild;
@@ -962,6 +978,7 @@ export class Emulator {
 				return { status: 204 };
 			}
 		}
+		if (c.forum && method === 'POST' && rest.join('/') === 'threads') return this.#forumPost(c, c.forum, body);
 		if (method === 'POST' && (rest.join('/') === 'threads' || (rest[0] === 'messages' && rest[2] === 'threads' && rest.length === 3))) {
 			return this.#createThread(c, rest[1] === undefined || rest[0] === 'threads' ? undefined : rest[1], body);
 		}
@@ -975,8 +992,9 @@ export class Emulator {
 	}
 
 	#createMessage(c: ChannelState, json: Json, body: unknown): Reply {
-		const denied = this.#require(c, c.type === 0 ? PermissionFlagsBits.SendMessages : PermissionFlagsBits.SendMessagesInThreads);
+		const denied = this.#require(c, isThread(c) ? PermissionFlagsBits.SendMessagesInThreads : PermissionFlagsBits.SendMessages);
 		if (denied) return denied;
+		if (c.forum) return NOT_TEXT;
 		const bad = this.#invalid('message-create', body);
 		if (bad) return bad;
 		if (isEmptyMessage(json)) return ERR.empty;
@@ -1022,6 +1040,47 @@ export class Emulator {
 		const payload = this.#channelPayload(c);
 		this.#toGuild(g.id, 'THREAD_CREATE', { ...payload, newly_created: true });
 		return { status: 201, body: payload };
+	}
+
+	/**
+	 * A forum post: a public thread in the forum and its starter message, which share one id. In a
+	 * forum Send Messages is "Create Posts". The starter is checked like any message.
+	 */
+	#forumPost(forum: ChannelState, state: ForumState, body: unknown): Reply {
+		const denied = this.#require(forum, PermissionFlagsBits.SendMessages);
+		if (denied) return denied;
+		const refused = refusePost(state, body, this.#opts.validate !== false);
+		if (refused) return refused;
+		const message = starterMessage(body);
+		if (isEmptyMessage(message)) return ERR.empty;
+		if (Array.isArray(message['embeds']) && message['embeds'].length > 0) {
+			const noEmbeds = this.#require(forum, PermissionFlagsBits.EmbedLinks);
+			if (noEmbeds) return noEmbeds;
+		}
+		const g = this.#guilds.get(forum.guildId);
+		if (!g) return ERR.unknownChannel;
+		const id = this.#ids.next();
+		const thread: ChannelState = {
+			id,
+			guildId: g.id,
+			type: 11,
+			name: String((body as Json)['name']),
+			position: 0,
+			parentId: forum.id,
+			overwrites: [],
+			appliedTags: knownTags(state, body),
+		};
+		this.#channels.set(id, thread);
+		g.channels.push(id);
+		const m = this.#storeMessage(id, message, id);
+		this.#toGuild(g.id, 'THREAD_CREATE', { ...this.#channelPayload(thread), newly_created: true });
+		this.#toGuild(g.id, 'MESSAGE_CREATE', m.message);
+		return { status: 201, body: { ...this.#channelPayload(thread), message: m.message } };
+	}
+
+	#activeThreads(g: GuildState): Json {
+		const threads = g.channels.map((id) => this.#channels.get(id)).filter((c): c is ChannelState => c !== undefined && isThread(c));
+		return { threads: threads.map((c) => this.#channelPayload(c)), members: [] };
 	}
 
 	#interactionCallback(id: string, token: string, body: unknown, query: URLSearchParams): Reply {

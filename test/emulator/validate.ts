@@ -11,7 +11,15 @@ export const EMBED_TOTAL_LIMIT = 6000;
 export const CONTENT_LIMIT = 2000;
 
 export type BodyKind =
-	'message-create' | 'message-edit' | 'interaction-callback' | 'webhook-execute' | 'webhook-edit' | 'commands-bulk' | 'thread-create' | 'thread-from-message';
+	| 'message-create'
+	| 'message-edit'
+	| 'interaction-callback'
+	| 'webhook-execute'
+	| 'webhook-edit'
+	| 'commands-bulk'
+	| 'thread-create'
+	| 'thread-from-message'
+	| 'forum-thread';
 
 type Issue = { path: readonly PropertyKey[]; code: string; message: string };
 
@@ -22,6 +30,7 @@ const SCHEMAS: Record<Exclude<BodyKind, 'interaction-callback' | 'commands-bulk'
 	'webhook-edit': spec.IncomingWebhookUpdateForInteractionCallbackRequestPartialSchema,
 	'thread-create': spec.CreateTextThreadWithoutMessageRequestSchema,
 	'thread-from-message': spec.CreateTextThreadWithMessageRequestSchema,
+	'forum-thread': spec.CreateForumThreadRequestSchema,
 };
 
 const CALLBACK_SCHEMAS: Record<number, SpecSchema> = {
@@ -124,7 +133,8 @@ export function validateBody(kind: BodyKind, body: unknown): DiscordErrorBody | 
 		}
 	} else {
 		issues = run(SCHEMAS[kind], body);
-		if (kind !== 'thread-create' && kind !== 'thread-from-message') issues.push(...messageRules(rec(body)));
+		if (kind === 'forum-thread') issues.push(...messageRules(rec(rec(body)['message'])).map((i) => ({ ...i, path: ['message', ...i.path] })));
+		else if (kind !== 'thread-create' && kind !== 'thread-from-message') issues.push(...messageRules(rec(body)));
 	}
 	if (issues.length === 0) return undefined;
 	return { code: 50035, message: 'Invalid Form Body', errors: toDiscordErrors(issues) };
