@@ -35,6 +35,8 @@ export interface ScanResult {
 	removed: string[];
 	/** Digest dates whose content this scan added or changed. */
 	dates: string[];
+	/** When the first file this scan found still being written will have settled (epoch ms): a scan then reads it. */
+	settleAt?: number;
 }
 
 interface Seen {
@@ -50,7 +52,7 @@ interface Failure {
 	stuck?: Seen;
 }
 
-type ReadOutcome = { kind: 'unchanged' } | { kind: 'settling' } | { kind: 'crashed'; err: unknown; seen: Seen } | (FileRead & { seen?: Seen });
+type ReadOutcome = { kind: 'unchanged' } | { kind: 'settling'; at: number } | { kind: 'crashed'; err: unknown; seen: Seen } | (FileRead & { seen?: Seen });
 
 /** Megabytes to three figures: 21, 15.5, 0.0134. */
 function mb(bytes: number): string {
@@ -140,6 +142,7 @@ export class ArchiveLoader {
 				present.delete(file);
 			} else if (got.kind === 'settling') {
 				this.logger.debug({ file }, 'digest file still being written; next scan');
+				result.settleAt = Math.min(result.settleAt ?? got.at, got.at);
 			} else if (got.kind === 'too-big') {
 				failures.set(file, { level: 'error', message: `is ${mb(got.bytes)} MB, over MAX_DIGEST_MB (${this.maxMb}); not read` });
 			} else if (got.kind === 'unreadable') {
@@ -222,7 +225,7 @@ export class ArchiveLoader {
 		const prev = this.seen.get(file) ?? this.failed.get(file)?.stuck;
 		if (prev && prev.size === info.size && prev.mtimeMs === info.mtimeMs) return { kind: 'unchanged' };
 		// No settle time means read now, even a file stamped a fraction of a millisecond after `now`.
-		if (settleMs > 0 && Number.isFinite(settleMs) && now - info.mtimeMs < settleMs) return { kind: 'settling' };
+		if (settleMs > 0 && Number.isFinite(settleMs) && now - info.mtimeMs < settleMs) return { kind: 'settling', at: info.mtimeMs + settleMs };
 		if (info.size > this.maxBytes) return { kind: 'too-big', bytes: info.size };
 		try {
 			return { ...(await this.reader(info.size).read(real, file, this.maxBytes)), seen };
