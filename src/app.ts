@@ -1,6 +1,6 @@
 import { Events, Status, type Client } from 'discord.js';
 import { Archive } from './archive/archive.ts';
-import { ArchiveLoader } from './archive/load.ts';
+import { ArchiveLoader, type ScanResult } from './archive/load.ts';
 import { summariseScan } from './archive/scan-summary.ts';
 import type { Config } from './config.ts';
 import { registerSecret, type Logger } from './log.ts';
@@ -15,6 +15,8 @@ import { Scheduler } from './delivery/scheduler.ts';
 import { scheduleFleetJobs, type FleetJobsOptions } from './delivery/fleet.ts';
 import { ledgerTtlMsFor, openStore, type Store } from './store/store.ts';
 import { GitSourceError, openDigestSource } from './source/digest-source.ts';
+import { scanTrigger } from './source/scan-trigger.ts';
+import { watchFolder } from './source/watch-folder.ts';
 import { localeOf } from './i18n.ts';
 import { createMetrics } from './health/metrics.ts';
 import { countOutcome, timedRequests } from './health/wiring.ts';
@@ -166,17 +168,34 @@ export async function startBot(opts: BotOptions): Promise<RunningBot> {
 	watchGuildLifecycle(client, { subscriptions: store.subscriptions, scheduler, logger });
 
 	/** Re-reads changed digest files; new or changed digests go to every open subscription. */
-	const refresh = async (settled = false): Promise<void> => {
+	const rescan = async (settled = false): Promise<ScanResult> => {
 		const r = await (settled ? loader.loadAll() : loader.scan());
 		if (r.added.length + r.changed.length + r.removed.length > 0) logger.info(summariseScan(r), 'digest folder changed');
 		if (r.dates.length > 0 && client.isReady()) await scheduler.onDigestsChanged();
+		return r;
 	};
-	let scanning: Promise<void> | undefined;
+	const refresh = async (settled = false): Promise<void> => void (await rescan(settled));
+	// A slow scan (a huge archive on a slow disk) must not pile up behind itself; a file still being written is scanned again once settled.
+	const scans = scanTrigger({
+		scan: async () => (await rescan()).settleAt,
+		onError: (err) => logger.error({ err }, 'digest scan failed'),
+		maxDelayMs: config.SCAN_INTERVAL_SECONDS * 1000,
+	});
+	// A file that lands is scanned at once; the timer stays the safety net, as watches miss events on network file systems. A followed repository's fetch scans by itself.
+	const folderWatch =
+		config.DIGEST_WATCH === 'on' && !config.DIGEST_GIT_URL
+			? watchFolder({
+					dir: source.folder,
+					onChange: () => scans.trigger(),
+					logger: logger.child({ part: 'watch' }),
+					scanEverySeconds: config.SCAN_INTERVAL_SECONDS,
+				})
+			: undefined;
+	// What landed between the first load and the watch starting is found by one scan.
+	void folderWatch?.check().then(() => scans.trigger());
 	const scanTimer = setInterval(() => {
-		// A slow scan (a huge archive on a slow disk) must not pile up behind itself.
-		scanning ??= refresh()
-			.catch((err: unknown) => logger.error({ err }, 'digest scan failed'))
-			.finally(() => (scanning = undefined));
+		void folderWatch?.check();
+		scans.trigger();
 	}, config.SCAN_INTERVAL_SECONDS * 1000);
 	scanTimer.unref();
 
@@ -190,6 +209,8 @@ export async function startBot(opts: BotOptions): Promise<RunningBot> {
 		if (fatal) throw new StartupError(`Could not start: Discord closed the gateway with ${fatal.code} (${fatal.name}). ${fatal.fix}.`, { refused: true });
 	} catch (err) {
 		clearInterval(scanTimer);
+		scans.stop();
+		folderWatch?.close();
 		await client.destroy();
 		if (!opts.store) await store.close();
 		if (err instanceof StartupError) throw err;
@@ -222,7 +243,8 @@ export async function startBot(opts: BotOptions): Promise<RunningBot> {
 		// Deliveries first: a scan in flight may be fanning a digest out to every channel.
 		['deliveries in flight', () => scheduler.stop()],
 		['following the digest source', () => watching.stop()],
-		['the digest scan in flight', async () => scanning],
+		['watching the digest folder', async () => folderWatch?.close()],
+		['the digest scan in flight', () => scans.idle()],
 		['commands in flight', () => dispatcher.idle()],
 		['fleet jobs', () => fleet.stop()],
 		['the gateway connection', () => client.destroy()],
@@ -239,6 +261,7 @@ export async function startBot(opts: BotOptions): Promise<RunningBot> {
 		stop() {
 			stopping ??= (async () => {
 				clearInterval(scanTimer);
+				scans.stop();
 				for (stepsDone = 0; stepsDone < steps.length; stepsDone++) await steps[stepsDone]?.[1]();
 				logger.info({}, 'stopped');
 			})();
