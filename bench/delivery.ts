@@ -112,6 +112,7 @@ async function fanOut(channels: number, scale: number): Promise<FanOutRow> {
 		const scheduler = new Scheduler({
 			ledger: store.ledger,
 			subscriptions: store.subscriptions,
+			leases: store.leases,
 			archive,
 			rest,
 			logger: silentLogger,

@@ -35,7 +35,7 @@ export interface BotOptions {
 	/** How long a file must be unchanged before it is read (a producer may still be writing it). */
 	settleMs?: number;
 	/** Test hooks for the scheduler: second-level cron patterns, short retries. */
-	scheduler?: Pick<SchedulerOptionsLike, 'cronPattern' | 'retryBaseMs' | 'retryMaxMs' | 'sweepMs'>;
+	scheduler?: Pick<SchedulerOptionsLike, 'cronPattern' | 'retryBaseMs' | 'retryMaxMs' | 'sweepMs' | 'channelLeaseMs' | 'leaseRetryMs'>;
 	/** Test hooks for the once-per-fleet jobs. */
 	fleet?: Pick<FleetJobsOptions, 'sweepPattern' | 'onSweep'>;
 	/**
@@ -131,6 +131,7 @@ export async function startBot(opts: BotOptions): Promise<RunningBot> {
 	const scheduler = new Scheduler({
 		ledger: store.ledger,
 		subscriptions: store.subscriptions,
+		leases: store.leases,
 		archive,
 		rest: client.rest,
 		logger,

@@ -2,6 +2,7 @@ import cron, { type ScheduledTask } from 'node-cron';
 import type { Logger } from '../log.ts';
 import type { Subscription } from '../store/schema.ts';
 import { subscriptionCron } from '../time/clock.ts';
+import { CHANNEL_LEASE_MS, takeChannelLease, type ChannelLeases } from './channel-lease.ts';
 import { deliverSubscription, type DeliveryDeps, type DeliveryOutcome } from './deliver.ts';
 
 export interface SchedulerOptions extends DeliveryDeps {
@@ -22,6 +23,12 @@ export interface SchedulerOptions extends DeliveryDeps {
 	onOutcome?: (sub: Subscription, outcome: DeliveryOutcome) => void;
 	/** How many channels one wake-up delivers to at once (default {@link FAN_OUT}). */
 	fanOut?: number;
+	/** The store's leases: a channel is delivered by one process at a time. */
+	leases: ChannelLeases;
+	/** A channel lease's ttl (default {@link CHANNEL_LEASE_MS}); tests shorten it. */
+	channelLeaseMs?: number;
+	/** When a channel whose lease another process holds is tried again (default half the lease). */
+	leaseRetryMs?: number;
 }
 
 /**
@@ -44,7 +51,8 @@ const key = (sub: Pick<Subscription, 'guildId' | 'channelId'>) => `${sub.guildId
 /**
  * Wakes each subscription at its time in its zone (node-cron), when new digests land, and
  * after failures with backoff. Channels run concurrently — one channel's trouble never waits
- * on another — while runs for one channel never overlap.
+ * on another — while runs for one channel never overlap, here or (by the channel's lease in the
+ * store) in another process.
  */
 export class Scheduler {
 	private readonly tasks = new Map<string, { task: ScheduledTask; pattern: string; timezone: string }>();
@@ -195,25 +203,19 @@ export class Scheduler {
 
 	private async runOnce(guildId: string, channelId: string): Promise<DeliveryOutcome | null> {
 		if (this.stopped) return null;
-		const k = `${guildId}:${channelId}`;
 		try {
-			// Always the stored record: a command may have changed or paused it since scheduling.
-			const sub = await this.opts.subscriptions.get(guildId, channelId);
-			if (!sub) {
-				this.remove(guildId, channelId);
+			const lease = await takeChannelLease(this.opts.leases, channelId, { ttlMs: this.opts.channelLeaseMs ?? CHANNEL_LEASE_MS, logger: this.log });
+			if (!lease) {
+				// Not delivered here, so not counted: tried again soon, and taken over once a holder that died lets its lease expire.
+				this.log.info({ guild: guildId, channel: channelId }, 'channel is being delivered by another process; skipped this round');
+				this.retryLater({ guildId, channelId }, this.leaseRetryMs());
 				return null;
 			}
-			const outcome = await deliverSubscription(sub, { ...this.opts, shouldStop: () => this.stopped || this.cancelled.has(k) });
-			this.opts.onOutcome?.(sub, outcome);
-			if (outcome.kind === 'retry') this.retryLater(sub);
-			else this.clearRetry(k);
-			if (outcome.kind === 'paused' && outcome.failure.code === UNKNOWN_CHANNEL && this.opts.channelGone?.(sub)) {
-				// Deleted while the bot was away (no CHANNEL_DELETE reached it): same as a deletion seen live.
-				await this.opts.subscriptions.delete(guildId, channelId);
-				this.remove(guildId, channelId);
-				this.log.info({ guild: guildId, channel: channelId }, 'channel no longer exists; subscription removed');
-			} else if (outcome.kind === 'paused') await this.opts.notifyPaused?.(sub, outcome.failure);
-			return outcome;
+			try {
+				return await this.deliverLeased(guildId, channelId, lease.lost);
+			} finally {
+				await lease.release();
+			}
 		} catch (err) {
 			this.log.error({ err, guild: guildId, channel: channelId }, 'delivery run failed; will retry');
 			this.retryLater({ guildId, channelId });
@@ -221,18 +223,48 @@ export class Scheduler {
 		}
 	}
 
-	private retryLater(sub: Pick<Subscription, 'guildId' | 'channelId'>): void {
+	private async deliverLeased(guildId: string, channelId: string, leaseLost: () => boolean): Promise<DeliveryOutcome | null> {
+		const k = `${guildId}:${channelId}`;
+		// Always the stored record, read under the lease: a command or another process may have changed it since scheduling.
+		const sub = await this.opts.subscriptions.get(guildId, channelId);
+		if (!sub) {
+			this.remove(guildId, channelId);
+			return null;
+		}
+		const shouldStop = () => this.stopped || this.cancelled.has(k) || leaseLost();
+		const outcome = await deliverSubscription(sub, { ...this.opts, shouldStop });
+		this.opts.onOutcome?.(sub, outcome);
+		if (outcome.kind === 'retry') this.retryLater(sub);
+		else if (outcome.kind === 'idle' && outcome.reason === 'stopped' && leaseLost() && !this.stopped) {
+			this.log.warn({ guild: guildId, channel: channelId }, 'channel lease lost mid-run; stopped before the next message');
+			this.retryLater(sub, this.leaseRetryMs());
+		} else this.clearRetry(k);
+		if (outcome.kind === 'paused' && outcome.failure.code === UNKNOWN_CHANNEL && this.opts.channelGone?.(sub)) {
+			// Deleted while the bot was away (no CHANNEL_DELETE reached it): same as a deletion seen live.
+			await this.opts.subscriptions.delete(guildId, channelId);
+			this.remove(guildId, channelId);
+			this.log.info({ guild: guildId, channel: channelId }, 'channel no longer exists; subscription removed');
+		} else if (outcome.kind === 'paused') await this.opts.notifyPaused?.(sub, outcome.failure);
+		return outcome;
+	}
+
+	/** After a failure, with doubling waits; `fixedMs` (a lease held elsewhere) waits that long and keeps the backoff where it was. */
+	private retryLater(sub: Pick<Subscription, 'guildId' | 'channelId'>, fixedMs?: number): void {
 		if (this.stopped) return;
 		const k = key(sub);
 		const previous = this.retries.get(k);
 		if (previous) clearTimeout(previous.timer);
-		const attempt = (previous?.attempt ?? 0) + 1;
+		const attempt = (previous?.attempt ?? 0) + (fixedMs === undefined ? 1 : 0);
 		const base = this.opts.retryBaseMs ?? 15_000;
-		const delay = Math.min(base * 2 ** (attempt - 1), this.opts.retryMaxMs ?? 15 * 60_000);
+		const delay = fixedMs ?? Math.min(base * 2 ** (attempt - 1), this.opts.retryMaxMs ?? 15 * 60_000);
 		const timer = setTimeout(() => void this.run(sub.guildId, sub.channelId), delay);
 		timer.unref();
 		this.retries.set(k, { timer, attempt });
 		this.log.info({ guild: sub.guildId, channel: sub.channelId, attempt, delayMs: delay }, 'delivery retry scheduled');
+	}
+
+	private leaseRetryMs(): number {
+		return this.opts.leaseRetryMs ?? Math.ceil((this.opts.channelLeaseMs ?? CHANNEL_LEASE_MS) / 2);
 	}
 
 	private clearRetry(k: string): void {

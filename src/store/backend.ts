@@ -13,6 +13,8 @@ export interface Backend {
 	keysWithPrefix(prefix: string): Promise<string[]>;
 	/** Atomic "set if absent or expired"; true when this call took the lock. */
 	acquire(key: string, token: string, ttlMs: number): Promise<boolean>;
+	/** Extends the lease to `ttlMs` from now only if `token` still holds it unexpired; true when it did. */
+	renew(key: string, token: string, ttlMs: number): Promise<boolean>;
 	/** Releases only if `token` still holds it (a lease that expired and was re-taken stays taken). */
 	release(key: string, token: string): Promise<void>;
 	/**

@@ -6,11 +6,14 @@ export type LockResult<T> = { locked: true; value: T } | { locked: false };
 
 /**
  * Leases: exclusive across instances and processes (Redis `SET NX PX`; SQLite one upsert in a
- * side table of the same file). A lease taken again by its holder is renewed.
+ * side table of the same file). `tryLock` on a lease already held fails, its holder too; the holder
+ * extends it with `renew`.
  */
 export interface Leases {
 	/** True when this instance now holds `key` for `ttlMs`. */
 	tryLock(key: string, ttlMs: number): Promise<boolean>;
+	/** Extends a lease this instance holds to `ttlMs` from now; false when it was lost (expired, taken over). */
+	renew(key: string, ttlMs: number): Promise<boolean>;
 	/** Releases the lease if this instance still holds it. */
 	unlock(key: string): Promise<void>;
 	withLock<T>(key: string, ttlMs: number, fn: () => Promise<T>): Promise<LockResult<T>>;
@@ -33,6 +36,16 @@ export function createLeases(backend: Backend, logger: Logger): OwnedLeases {
 		return taken;
 	}
 
+	async function renew(key: string, ttlMs: number): Promise<boolean> {
+		if (!Number.isInteger(ttlMs) || ttlMs <= 0) throw new TypeError('lock ttlMs must be a positive integer');
+		const token = held.get(key);
+		if (token === undefined) return false;
+		const kept = await backend.renew(storeKeys.lock(key), token, ttlMs);
+		// A lost lease's token must never release or renew whoever holds the key now.
+		if (!kept && held.get(key) === token) held.delete(key);
+		return kept;
+	}
+
 	async function unlock(key: string): Promise<void> {
 		const token = held.get(key);
 		if (token === undefined) return;
@@ -42,6 +55,7 @@ export function createLeases(backend: Backend, logger: Logger): OwnedLeases {
 
 	return {
 		tryLock,
+		renew,
 		unlock,
 		async withLock<T>(key: string, ttlMs: number, fn: () => Promise<T>): Promise<LockResult<T>> {
 			if (!(await tryLock(key, ttlMs))) return { locked: false };

@@ -8,6 +8,7 @@ function escapeGlob(text: string): string {
 }
 
 const RELEASE_SCRIPT = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end";
+const RENEW_SCRIPT = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end";
 // Never creates the counter: after Redis lost it, a fresh 1 would read as "only rolled back" to the next writer.
 const BUMP_SCRIPT = "if redis.call('exists', KEYS[1]) == 1 then return redis.call('incr', KEYS[1]) else return false end";
 
@@ -89,6 +90,9 @@ export async function openRedis(url: string, namespace: string, logger: Logger, 
 		async acquire(key, token, ttlMs) {
 			const reply = await client.set(full(key), token, { condition: 'NX', expiration: { type: 'PX', value: ttlMs } });
 			return reply === 'OK';
+		},
+		async renew(key, token, ttlMs) {
+			return (await client.eval(RENEW_SCRIPT, { keys: [full(key)], arguments: [token, String(ttlMs)] })) === 1;
 		},
 		async release(key, token) {
 			await client.eval(RELEASE_SCRIPT, { keys: [full(key)], arguments: [token] });

@@ -107,6 +107,18 @@ export async function openSqlite(url: string, namespace: string, logger: Logger)
 			);
 			return rows.length === 1 && rows[0]?.token === token;
 		},
+		async renew(key, token, ttlMs) {
+			await locks();
+			const now = Date.now();
+			const rows = await query(
+				'UPDATE paperboy_locks SET expires = ? WHERE key = ? AND token = ? AND expires > ? RETURNING token',
+				now + ttlMs,
+				full(key),
+				token,
+				now,
+			);
+			return rows.length === 1;
+		},
 		async release(key, token) {
 			await locks();
 			await query('DELETE FROM paperboy_locks WHERE key = ? AND token = ?', full(key), token);

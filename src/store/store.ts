@@ -122,7 +122,7 @@ export async function openStore(url: string = DEFAULT_STORE_URL, opts: StoreOpti
 			mayHaveRolledBack: ledger.mayHaveRolledBack,
 			confirmed: ledger.confirmed,
 		},
-		leases: { tryLock: leases.tryLock, unlock: leases.unlock, withLock: leases.withLock },
+		leases: { tryLock: leases.tryLock, renew: leases.renew, unlock: leases.unlock, withLock: leases.withLock },
 		async health() {
 			try {
 				await guard.check();
