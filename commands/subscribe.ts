@@ -1,22 +1,17 @@
-import {
-	ApplicationCommandOptionType,
-	MessageFlags,
-	PermissionFlagsBits,
-	type ChatInputCommandInteraction,
-	type RESTPostAPIChatInputApplicationCommandsJSONBody,
-} from 'discord.js';
+import { ApplicationCommandOptionType, ChannelType, PermissionFlagsBits, type RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord.js';
 import { resolveTimeZone, suggestTimeZones } from '../src/time/zones.ts';
 import { choice, MAX_CHOICES } from '../src/bot/autocomplete.ts';
-import { missingError, missingPermissions, ownRole, targetChannel } from '../src/bot/channels.ts';
+import { missingError, missingPermissions, ownRole } from '../src/bot/channels.ts';
+import { forumMissingPermissions, forumTagChoices, isForum, readForumTag, subscribeTarget, tagName } from '../src/bot/forum-options.ts';
 import { ADMIN_COMMAND, channelOption } from '../src/bot/admin.ts';
-import type { BotContext, Command } from '../src/bot/command.ts';
+import type { Command } from '../src/bot/command.ts';
 import { UserError } from '../src/bot/errors.ts';
 import { boundedInteger, oneOfChoices } from '../src/bot/options.ts';
-import { previewBodies, readTerms } from '../src/bot/subscription-options.ts';
+import { readTerms, showPreview } from '../src/bot/subscription-options.ts';
 import { respond } from '../src/bot/reply.ts';
 import { inlineCode } from '../src/render/text.ts';
 import { describeOptions, formatNextRun } from '../src/bot/subscription-text.ts';
-import { t, type Locale } from '../src/i18n.ts';
+import { t } from '../src/i18n.ts';
 import type { Subscription } from '../src/store/schema.ts';
 
 const DEFAULT_TIME = '09:00';
@@ -30,7 +25,10 @@ export const subscribeData = {
 	description_localizations: { ko: '채널에 매일 다이제스트를 올립니다 (설정 변경도 여기서)' },
 	...ADMIN_COMMAND,
 	options: [
-		channelOption('Where to post (default: this channel)', '올릴 채널 (기본: 이 채널)'),
+		{
+			...channelOption('Where to post (default: this channel); a forum gets a post per digest', '올릴 채널 (기본: 이 채널); 포럼이면 다이제스트마다 게시물'),
+			channel_types: [ChannelType.GuildText, ChannelType.GuildAnnouncement, ChannelType.GuildForum],
+		},
 		{
 			type: ApplicationCommandOptionType.String,
 			name: 'time',
@@ -141,6 +139,15 @@ export const subscribeData = {
 			description: 'Show what the latest digest would look like with these options; save nothing',
 			description_localizations: { ko: '이 설정으로 최신 다이제스트가 어떻게 올라갈지 보기만 하고 저장하지 않기' },
 		},
+		{
+			type: ApplicationCommandOptionType.String,
+			name: 'tag',
+			name_localizations: { ko: '태그' },
+			description: 'A forum channel: the tag each post carries; "-" clears',
+			description_localizations: { ko: '포럼 채널: 게시물마다 붙일 태그; "-"는 해제' },
+			autocomplete: true,
+			max_length: 100,
+		},
 	],
 } as const satisfies RESTPostAPIChatInputApplicationCommandsJSONBody;
 
@@ -169,28 +176,14 @@ function zeroIsNone(n: number | null): number | null {
 	return n === 0 ? null : n;
 }
 
-/** The subscription's messages for the latest digest, to the admin alone; nothing is saved or scheduled. */
-async function showPreview(interaction: ChatInputCommandInteraction<'cached'>, ctx: BotContext, draft: Subscription, locale: Locale): Promise<void> {
-	const date = ctx.archive.latestDate();
-	const digest = date ? ctx.archive.digest(date) : undefined;
-	if (!date || !digest) throw new UserError('archive.empty');
-	const bodies = previewBodies(draft, digest, locale);
-	const channel = `<#${draft.channelId}>`;
-	if (bodies.length === 0) {
-		await respond(interaction, { content: t(locale, 'sub.previewEmpty', { date, channel }), ephemeral: true });
-		return;
-	}
-	await respond(interaction, { content: `${t(locale, 'sub.previewIntro', { date, channel })}\n${describeOptions(draft, locale)}`, ephemeral: true });
-	for (const body of bodies) await interaction.followUp({ ...body, flags: MessageFlags.Ephemeral });
-}
-
 export const subscribeCommand: Command = {
 	data: subscribeData,
 	defer: 'ephemeral',
 	guildOnly: true,
 	requiresManageChannels: true,
 	async execute({ interaction, ctx, locale }) {
-		const channel = targetChannel(interaction);
+		const channel = subscribeTarget(interaction);
+		const forum = isForum(channel) ? channel : null;
 		// Subscribing again changes only the options given; the rest keep their current values.
 		const existing = await ctx.subscriptions.get(interaction.guildId, channel.id);
 		const rawTime = interaction.options.getString('time') ?? existing?.time ?? DEFAULT_TIME;
@@ -209,7 +202,12 @@ export const subscribeCommand: Command = {
 		if (role && !role.mentionable && !channel.permissionsFor(interaction.member).has(PermissionFlagsBits.MentionEveryone)) {
 			throw new UserError('sub.roleNotMentionable', { role: `<@&${role.id}>` });
 		}
-		const thread = interaction.options.getBoolean('thread') ?? existing?.thread ?? false;
+		// A forum post is a thread already; saying otherwise is refused, not quietly ignored.
+		if (forum && interaction.options.getBoolean('thread')) throw new UserError('sub.forumThread', { channel: `<#${channel.id}>` });
+		const thread = forum ? false : (interaction.options.getBoolean('thread') ?? existing?.thread ?? false);
+		const typedTag = interaction.options.getString('tag');
+		if (!forum && typedTag !== null) throw new UserError('sub.tagNotForum', { channel: `<#${channel.id}>` });
+		const forumTagId = forum ? readForumTag(forum, typedTag, existing?.forumTagId, locale) : null;
 		const format = oneOfChoices(formatOption, interaction.options.getString('format'), locale) ?? existing?.format ?? 'cards';
 		const cadence = oneOfChoices(cadenceOption, interaction.options.getString('cadence'), locale) ?? existing?.cadence ?? 'daily';
 		const day = oneOfChoices(dayOption, interaction.options.getString('day'), locale);
@@ -240,13 +238,15 @@ export const subscribeCommand: Command = {
 			exclude,
 			cadence,
 			weekday,
+			...(forum ? { channelKind: 'forum' as const, forumTagId } : {}),
 			updatedAt: now,
 		};
+		const names = { tag: forum ? tagName(forum, forumTagId) : undefined };
 		if (interaction.options.getBoolean('preview')) {
-			await showPreview(interaction, ctx, draft, locale);
+			await showPreview(interaction, ctx, draft, locale, names);
 			return;
 		}
-		const missing = missingPermissions(channel, thread);
+		const missing = isForum(channel) ? forumMissingPermissions(channel) : missingPermissions(channel, thread);
 		if (missing.length) throw missingError(channel.id, missing, locale);
 		const saved = await ctx.subscriptions.put(draft);
 		ctx.scheduler.upsert(saved).catch((err: unknown) => ctx.logger.error({ err }, 'could not schedule a subscription'));
@@ -256,7 +256,7 @@ export const subscribeCommand: Command = {
 			timezone,
 			next: formatNextRun(ctx.scheduler.nextRun(saved), locale),
 		};
-		let content = `${t(locale, existing ? 'sub.updated' : 'sub.saved', params)}\n${describeOptions(saved, locale)}`;
+		let content = `${t(locale, existing ? 'sub.updated' : 'sub.saved', params)}\n${describeOptions(saved, locale, names)}`;
 		const me = interaction.guild.members.me;
 		if (role && !role.mentionable && !me?.permissions.has(PermissionFlagsBits.MentionEveryone)) {
 			content += `\n${t(locale, 'sub.unmentionable', { role: `<@&${role.id}>` })}`;
@@ -265,6 +265,11 @@ export const subscribeCommand: Command = {
 		await respond(interaction, { content, ephemeral: true });
 	},
 	async autocomplete({ interaction, ctx }) {
+		const focused = interaction.options.getFocused(true);
+		if (focused.name === 'tag') {
+			await interaction.respond(forumTagChoices(interaction, focused.value));
+			return;
+		}
 		const matches = suggestTimeZones(interaction.options.getFocused(), interaction.locale, ctx.config.DEFAULT_TIMEZONE, MAX_CHOICES);
 		await interaction.respond(matches.map((z) => choice(z, z)));
 	},

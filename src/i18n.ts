@@ -259,6 +259,30 @@ export const MESSAGES = {
 	'digest.weeklyHeader.other': { 'en-US': '📰 **Weekly top — {from} – {to}** ({count} papers)', ko: '📰 **주간 인기 논문 — {from} – {to}** (논문 {count}편)' },
 	'sub.option.weekly': { 'en-US': 'weekly on {day}', ko: '매주 {day}' },
 	'sub.filter.weekly': { 'en-US': ' · weekly, {day}', ko: ' · 매주 {day}' },
+	'sub.option.forum': { 'en-US': 'a forum post per digest', ko: '다이제스트마다 포럼 게시물' },
+	'sub.option.forumTag': { 'en-US': 'tagged {tag}', ko: '태그 {tag}' },
+	'sub.filter.forum': { 'en-US': ' · forum', ko: ' · 포럼' },
+	'sub.tagRequired': {
+		'en-US': '{channel} requires a tag on every post. Choose one with `tag:`: {tags}.',
+		ko: '{channel} 포럼은 게시물마다 태그가 필요합니다. `태그:`로 하나를 골라 주세요: {tags}.',
+	},
+	'sub.unknownTag': {
+		'en-US': '{input} is not a tag of {channel}. Its tags: {tags}.',
+		ko: '{input}은(는) {channel}의 태그가 아닙니다. 이 포럼의 태그: {tags}.',
+	},
+	'sub.noTags': { 'en-US': 'none', ko: '없음' },
+	'sub.tagNotForum': {
+		'en-US': '`tag:` applies to a forum channel only, and {channel} is not one.',
+		ko: '`태그:`는 포럼 채널에만 쓸 수 있는데, {channel}은(는) 포럼이 아닙니다.',
+	},
+	'sub.forumThread': {
+		'en-US': '{channel} is a forum: each digest is already its own post (a thread there), so `thread:` does not apply. Leave it out.',
+		ko: '{channel}은(는) 포럼이라 다이제스트마다 이미 게시물(스레드) 하나가 됩니다. `스레드:` 옵션은 빼 주세요.',
+	},
+	'pause.tagRequired': {
+		'en-US': 'the forum now requires a tag on each post: choose one with /subscribe `tag:`',
+		ko: '포럼이 이제 게시물마다 태그를 요구합니다: /subscribe `태그:`로 하나를 골라 주세요',
+	},
 	'weekday.1': { 'en-US': 'Monday', ko: '월요일' },
 	'weekday.2': { 'en-US': 'Tuesday', ko: '화요일' },
 	'weekday.3': { 'en-US': 'Wednesday', ko: '수요일' },

@@ -1,11 +1,14 @@
-import type { InteractionReplyOptions } from 'discord.js';
+import { MessageFlags, type ChatInputCommandInteraction, type InteractionReplyOptions } from 'discord.js';
 import { parseTerms, termWords } from '../archive/topics.ts';
 import type { DayDigest } from '../archive/days.ts';
 import { planDigest } from '../delivery/plan.ts';
-import type { Locale } from '../i18n.ts';
+import { t, type Locale } from '../i18n.ts';
 import { inlineCode } from '../render/text.ts';
 import { TOPIC_TERMS_MAX, TopicTerm, type Subscription } from '../store/schema.ts';
+import type { BotContext } from './command.ts';
 import { UserError } from './errors.ts';
+import { respond } from './reply.ts';
+import { describeOptions, type OptionNames } from './subscription-text.ts';
 
 /** Typed to clear a filter: Discord cannot send an empty string option. */
 export const CLEAR_TERMS = '-';
@@ -37,4 +40,25 @@ export function previewBodies(sub: Subscription, digest: DayDigest, locale: Loca
 		// An admin's preview pings no one, whatever role the subscription mentions.
 		allowedMentions: { parse: [] },
 	}));
+}
+
+/** The subscription's messages for the latest digest, to the admin alone; nothing is saved or scheduled. */
+export async function showPreview(
+	interaction: ChatInputCommandInteraction<'cached'>,
+	ctx: BotContext,
+	draft: Subscription,
+	locale: Locale,
+	names: OptionNames,
+): Promise<void> {
+	const date = ctx.archive.latestDate();
+	const digest = date ? ctx.archive.digest(date) : undefined;
+	if (!date || !digest) throw new UserError('archive.empty');
+	const bodies = previewBodies(draft, digest, locale);
+	const channel = `<#${draft.channelId}>`;
+	if (bodies.length === 0) {
+		await respond(interaction, { content: t(locale, 'sub.previewEmpty', { date, channel }), ephemeral: true });
+		return;
+	}
+	await respond(interaction, { content: `${t(locale, 'sub.previewIntro', { date, channel })}\n${describeOptions(draft, locale, names)}`, ephemeral: true });
+	for (const body of bodies) await interaction.followUp({ ...body, flags: MessageFlags.Ephemeral });
 }

@@ -17,9 +17,16 @@ function quotedTerms(terms: readonly string[]): string {
 	return terms.map((term) => inlineCode(term, 40)).join(', ');
 }
 
+/** Names Discord knows and the record does not keep (a forum tag is stored by id). */
+export interface OptionNames {
+	tag?: string | undefined;
+}
+
 /** Every choice a subscription makes about what is posted, as one sentence for the confirmation. */
-export function describeOptions(sub: Subscription, locale: Locale): string {
+export function describeOptions(sub: Subscription, locale: Locale, names: OptionNames = {}): string {
 	const parts = [t(locale, sub.format === 'compact' ? 'sub.option.compact' : 'sub.option.cards')];
+	if (sub.channelKind === 'forum') parts.push(t(locale, 'sub.option.forum'));
+	if (sub.forumTagId) parts.push(t(locale, 'sub.option.forumTag', { tag: inlineCode(names.tag ?? sub.forumTagId, 40) }));
 	if (sub.cadence === 'weekly') parts.push(t(locale, 'sub.option.weekly', { day: weekdayName(sub.weekday, locale) }));
 	if (sub.top !== null) parts.push(t(locale, 'sub.option.top', { n: sub.top }));
 	if (sub.minVotes !== null) parts.push(t(locale, 'sub.option.minVotes', { n: sub.minVotes }));
@@ -39,6 +46,7 @@ export function describeSubscription(sub: Subscription, next: Date | null, local
 		sub.thread ? t(locale, 'sub.filter.thread') : '',
 		sub.cadence === 'weekly' ? t(locale, 'sub.filter.weekly', { day: weekdayName(sub.weekday, locale) }) : '',
 		sub.format === 'compact' ? t(locale, 'sub.filter.compact') : '',
+		sub.channelKind === 'forum' ? t(locale, 'sub.filter.forum') : '',
 		sub.include?.length ? t(locale, 'sub.filter.include', { terms: quotedTerms(sub.include) }) : '',
 		sub.exclude?.length ? t(locale, 'sub.filter.exclude', { terms: quotedTerms(sub.exclude) }) : '',
 	].join('');
@@ -76,5 +84,6 @@ export function pauseReason(paused: Pick<Paused, 'code' | 'reason'>, locale: Loc
 	}
 	if (paused.code === 50001) return t(locale, 'pause.missingAccess');
 	if (paused.code === 10003) return t(locale, 'pause.unknownChannel');
+	if (paused.code === 40067) return t(locale, 'pause.tagRequired');
 	return t(locale, 'pause.other', { reason: paused.reason });
 }

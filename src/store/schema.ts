@@ -62,6 +62,10 @@ export const Subscription = z.object({
 	include: z.array(TopicTerm).max(TOPIC_TERMS_MAX).optional(),
 	/** Drop papers matching any of these. */
 	exclude: z.array(TopicTerm).max(TOPIC_TERMS_MAX).optional(),
+	/** `forum`: each digest is a post of its own there. Absent on records from before forums: a text channel. */
+	channelKind: z.enum(['text', 'forum']).optional(),
+	/** The forum tag every post carries; absent or null: none. */
+	forumTagId: Snowflake.nullable().optional(),
 	createdAt: Timestamp,
 	/** Digests dated on or before this day are never delivered: a new subscription starts with the next one. */
 	startAfterDate: IsoDate.nullable(),
