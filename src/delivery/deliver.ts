@@ -8,6 +8,7 @@ import type { LedgerEntry, Subscription } from '../store/schema.ts';
 import { isOpen, localTime } from '../time/clock.ts';
 import { classifyFailure, SendFailed, type Failure } from './failures.ts';
 import { ensureThread } from './thread.ts';
+import { ensureForumPost, isForumSubscription } from './forum.ts';
 import { duePost, effectiveTop, rollupDates } from './rollup.ts';
 import { recoverPosted } from './rollback.ts';
 import { candidateDates, planDigest, selectPapers, type PendingSend, type PlannedMessage } from './plan.ts';
@@ -109,7 +110,12 @@ export async function deliverSubscription(sub: Subscription, deps: DeliveryDeps)
 			}
 			// Asked before anything is posted: it also refuses to go on when the store lost its data.
 			const mayHaveRolledBack = await deps.ledger.mayHaveRolledBack(sub.channelId, date);
-			const target = sub.thread ? await ensureThread(sub, digest, wanted, locale, deps) : sub.channelId;
+			const forum = isForumSubscription(sub);
+			const target = forum
+				? await ensureForumPost(sub, digest, wanted, locale, deps)
+				: sub.thread
+					? await ensureThread(sub, digest, wanted, locale, deps)
+					: sub.channelId;
 			if (mayHaveRolledBack) await recoverPosted({ ledger: deps.ledger, rest: deps.rest, log, channelId: sub.channelId, date, target, papers: wanted, done });
 			// In a thread the cards go under the channel's header or compact index, whatever the format.
 			const planned = planDigest({
@@ -120,7 +126,7 @@ export async function deliverSubscription(sub: Subscription, deps: DeliveryDeps)
 				delivered: done,
 				pending,
 				locale,
-				header: !sub.thread,
+				header: !sub.thread && !forum,
 			});
 			for (const [i, message] of planned.entries()) {
 				if (deps.shouldStop?.()) throw new Stopped();

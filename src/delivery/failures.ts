@@ -19,6 +19,9 @@ const PAUSE_REASONS: Record<number, string> = {
 	10003: 'Unknown Channel: the channel no longer exists',
 };
 
+/** Discord's answer to a forum post without one of the forum's required tags. */
+const TAG_REQUIRED = 40067;
+
 export function classifyFailure(err: unknown): Failure {
 	if (err instanceof DiscordAPIError) {
 		const code = typeof err.code === 'number' ? err.code : null;
@@ -26,6 +29,8 @@ export function classifyFailure(err: unknown): Failure {
 		if (err.status === 403 || err.status === 404) {
 			return { action: 'pause', code, status: err.status, reason: (code !== null && PAUSE_REASONS[code]) || said };
 		}
+		// Not this message's fault but the forum's: its admins made tags required after subscribing.
+		if (code === TAG_REQUIRED) return { action: 'pause', code, status: err.status, reason: `Tag required: ${said}; choose one with /subscribe tag:` };
 		if (err.status === 400) return { action: 'reject', code, status: err.status, reason: said };
 		return { action: 'retry', status: err.status, reason: said };
 	}
