@@ -97,6 +97,21 @@ describe('forum channels end to end (real discord.js, loopback emulator)', () =>
 		expect(h.emu.messages(postId)).toHaveLength(sent);
 	});
 
+	it('a Korean server’s post is titled in Korean, and its starter pings the chosen role alone', async () => {
+		const f = await forumHarness({ guilds: [{ locale: 'ko', channels: [{ name: 'general' }, { type: 15, name: 'papers', tags: TAGS }] }] });
+		h = f.h;
+		const roleId = h.emu.addRole(f.g.id, { name: 'readers', mentionable: true });
+		await subscribe(h.store, f.g.id, f.open, { channelKind: 'forum', mentionRoleId: roleId });
+		const { date, ids } = await deliverToday(h, 3);
+		const posts = postsIn(h, f.open);
+		expect(posts.map((p) => p['name'])).toEqual([`데일리 페이퍼 ${date}`]);
+		const [starter, ...cards] = h.emu.messages(String(posts[0]?.['id']));
+		expect(String(starter?.body['content'])).toContain(`<@&${roleId}>`);
+		expect(starter?.body['allowed_mentions']).toEqual({ parse: [], roles: [roleId] });
+		expect(cards.flatMap((m) => cardIds(m.body))).toEqual(ids);
+		expect(cards.every((m) => JSON.stringify(m.body['allowed_mentions']) === JSON.stringify({ parse: [] }))).toBe(true);
+	});
+
 	it('compact in a forum: the numbered list and its menus inside the day’s post', async () => {
 		const f = await forumHarness();
 		h = f.h;
@@ -265,5 +280,14 @@ describe('forum channels end to end (real discord.js, loopback emulator)', () =>
 			h.emu.interact({ guildId: f.g.id, channelId: f.text, type: 2, permissions: MANAGE_CHANNELS, data: { name: 'subscriptions', type: 1, options: [] } }),
 		);
 		expect(JSON.stringify(list)).toContain('the forum now requires a tag on each post');
+		// Choosing a tag resumes it, and the digest goes out with the tag.
+		const tag = f.tagsOf(f.strict)[0]!;
+		await run(f.g.id, f.text, [
+			{ name: 'channel', type: CHANNEL, value: f.strict },
+			{ name: 'tag', type: STRING, value: tag.id },
+		]);
+		expect((await h.store.subscriptions.get(f.g.id, f.strict))?.paused).toBeNull();
+		await until(() => postsIn(h!, f.strict).length === 1, 10_000, 'the post after choosing a tag');
+		expect(postsIn(h, f.strict)[0]?.['applied_tags']).toEqual([tag.id]);
 	});
 });
