@@ -137,6 +137,7 @@ export async function startBot(opts: BotOptions): Promise<RunningBot> {
 		logger,
 		now,
 		catchUpDays: config.CATCH_UP_DAYS,
+		editWindowMs: config.EDIT_WINDOW_HOURS * 60 * 60_000,
 		// A shard's cache holds only its own guilds, so no two processes post to one channel.
 		guildIds: () => client.guilds.cache.keys(),
 		localeFor: (guildId) => localeOf(client.guilds.cache.get(guildId)?.preferredLocale),

@@ -58,11 +58,13 @@ export const ConfigSchema = z
 			.default(DEFAULT_STORE_URL),
 		DEFAULT_TIMEZONE: z.string().refine(isValidTimeZone, 'DEFAULT_TIMEZONE must be an IANA time zone such as Asia/Seoul').default('UTC'),
 		CATCH_UP_DAYS: z.coerce.number().int().min(0).max(365).default(3),
+		/** Hours after a digest's first post in a channel during which a rewrite of its file edits what was posted; 0: never. */
+		EDIT_WINDOW_HOURS: z.coerce.number().min(0).max(720).default(48),
 		SCAN_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
-		/** A digest file larger than this (megabytes of 1,048,576 bytes) is refused, not read: a day's digest is well under one. */
-		MAX_DIGEST_MB: z.coerce.number().positive('MAX_DIGEST_MB must be a positive number of megabytes').max(1024).default(20),
 		/** `off` where file-system events do not arrive (network file systems): the periodic scan alone then finds new files. */
 		DIGEST_WATCH: z.enum(['on', 'off'], { message: 'DIGEST_WATCH must be on or off' }).default('on'),
+		/** A digest file larger than this (megabytes of 1,048,576 bytes) is refused, not read: a day's digest is well under one. */
+		MAX_DIGEST_MB: z.coerce.number().positive('MAX_DIGEST_MB must be a positive number of megabytes').max(1024).default(20),
 		/** How long a stop may take to finish work in flight before the process exits anyway, non-zero. */
 		SHUTDOWN_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(600).default(15),
 		/** Serves /healthz, /readyz and /metrics when set (0 picks a free port). */

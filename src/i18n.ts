@@ -213,6 +213,8 @@ export const MESSAGES = {
 	'digest.header.other': { 'en-US': '📰 **Daily Papers — {date}** ({count} papers)', ko: '📰 **데일리 페이퍼 — {date}** (논문 {count}편)' },
 	'digest.choice.one': { 'en-US': '{date} · {count} paper', ko: '{date} · 논문 {count}편' },
 	'digest.choice.other': { 'en-US': '{date} · {count} papers', ko: '{date} · 논문 {count}편' },
+	'digest.added.one': { 'en-US': '📰 **{count} paper added to the {date} digest**', ko: '📰 **{date} 데일리 페이퍼에 논문 {count}편 추가**' },
+	'digest.added.other': { 'en-US': '📰 **{count} papers added to the {date} digest**', ko: '📰 **{date} 데일리 페이퍼에 논문 {count}편 추가**' },
 	'digest.thread': { 'en-US': 'Daily Papers {date}', ko: '데일리 페이퍼 {date}' },
 	'list.empty': { 'en-US': 'No papers.', ko: '논문이 없습니다.' },
 	'list.more': { 'en-US': '… and {n} more', ko: '… 외 {n}편' },

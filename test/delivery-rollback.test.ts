@@ -79,8 +79,9 @@ describe('a store that went back in time does not post a digest again', () => {
 		await h!.bot.refresh();
 		await h!.bot.ctx.scheduler.idle();
 		expect(receivedIds(h!.emu, ch)).toEqual([...papers.map((p) => p.id), late.id]);
-		// The header went with the first message, never again.
-		expect(h!.emu.messages(ch).filter((m) => String(m.body['content'] ?? '').includes(date))).toHaveLength(1);
+		// The header went with the first message, never again; the late paper says it was added.
+		expect(h!.emu.messages(ch).filter((m) => String(m.body['content'] ?? '').includes(`Daily Papers — ${date}`))).toHaveLength(1);
+		expect(h!.emu.messages(ch).at(-1)?.body['content']).toBe(`📰 **1 paper added to the ${date} digest**`);
 		expect((await h!.store.subscriptions.get(g.id, ch))?.lastDeliveredDate).toBe(date);
 	});
 

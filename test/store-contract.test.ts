@@ -170,6 +170,25 @@ function storeContract(makeLocation: () => Promise<Location>) {
 		expect((await store.ledger.sent('11', '2024-12-10')).has('m1')).toBe(false);
 	});
 
+	it('keeps how each message was drawn, and replaces it after an edit', async () => {
+		const store = await open();
+		const date = '2024-12-09';
+		const view = { format: 'cards' as const, hash: 'h1', lead: 'digest' as const, count: 2, rank: 1 };
+		await store.ledger.recordDelivered('11', date, 'm0', { messageId: '501', paperIds: ['2412.04887'], view });
+		await store.ledger.recordDelivered('11', date, 'm1', { messageId: '502', paperIds: ['2412.05237'] });
+		expect((await store.ledger.sent('11', date)).get('m0')?.view).toEqual(view);
+		expect(await store.ledger.recordView('11', date, 'm0', { ...view, hash: 'h2', target: '77' })).toBe(true);
+		expect(await store.ledger.recordView('11', date, 'm1', { ...view, hash: 'h3', deleted: true })).toBe(true);
+		const entries = await store.ledger.sent('11', date);
+		expect(entries.get('m0')).toMatchObject({ messageId: '501', paperIds: ['2412.04887'], view: { hash: 'h2', target: '77' } });
+		expect(entries.get('m1')?.view).toMatchObject({ hash: 'h3', deleted: true });
+		// Nothing recorded under that key: nothing to edit, and no record made up.
+		expect(await store.ledger.recordView('11', date, 'm9', view)).toBe(false);
+		expect(await store.ledger.recordView('12', date, 'm0', view)).toBe(false);
+		expect((await store.ledger.sent('12', date)).size).toBe(0);
+		await expect(store.ledger.recordView('11', date, 'm0', { ...view, hash: '' })).rejects.toThrow();
+	});
+
 	it('concurrent ledger writes for one channel all survive', async () => {
 		const store = await open();
 		const keys = Array.from({ length: 20 }, (_, i) => `m${i}`);

@@ -11,6 +11,8 @@ import { ensureThread } from './thread.ts';
 import { ensureForumPost, isForumSubscription } from './forum.ts';
 import { duePost, effectiveTop, rollupDates } from './rollup.ts';
 import { recoverPosted } from './rollback.ts';
+import { applyEdits } from './apply-edits.ts';
+import { planEdits, type PlannedEdit } from './redraw.ts';
 import { candidateDates, planDigest, selectPapers, type PendingSend, type PlannedMessage } from './plan.ts';
 
 export interface DeliveryDeps {
@@ -31,6 +33,8 @@ export interface DeliveryDeps {
 	missingPermissions?: (sub: Subscription) => string[] | null;
 	/** Told of each message Discord refused as invalid (metrics); must not throw. */
 	onRejected?: () => void;
+	/** How long after a digest's first post in a channel a rewrite of it edits what was posted (default 48 h). */
+	editWindowMs?: number;
 	/** Checked before every request: shutting down, or the subscription was removed. */
 	shouldStop?: () => boolean;
 }
@@ -48,6 +52,7 @@ export type DeliveryOutcome =
 export const NONCE_TRUST_MS = 2 * 60_000;
 /** How far back a lost send is looked for; a run posts far fewer messages than this per channel. */
 const RECENT_MESSAGES = 50;
+export const DEFAULT_EDIT_WINDOW_MS = 48 * 60 * 60_000;
 
 class Stopped extends Error {}
 
@@ -78,6 +83,8 @@ export async function deliverSubscription(sub: Subscription, deps: DeliveryDeps)
 	const delivered: string[] = [];
 	const complete: string[] = [];
 	const posted: string[] = [];
+	// Edits wait until every new message of this run is out: a day's first posts go first.
+	const edits: Array<PlannedEdit & { date: string }> = [];
 	try {
 		for (const date of due) {
 			const digest = duePost(sub, date, deps.archive);
@@ -94,6 +101,11 @@ export async function deliverSubscription(sub: Subscription, deps: DeliveryDeps)
 				// A ledger record exists only where something was posted: sending the digest again would duplicate it.
 				log.warn({ date, key: err.key, problem: err.problem }, 'ledger record is corrupt; digest not sent to this channel');
 				continue;
+			}
+			if (ledger.size > 0) {
+				const ctx = { date, locale, ...(sub.mentionRoleId ? { roleId: sub.mentionRoleId } : {}), ...(digest.week ? { week: digest.week } : {}) };
+				const windowMs = deps.editWindowMs ?? DEFAULT_EDIT_WINDOW_MS;
+				for (const e of planEdits({ channelId: sub.channelId, entries: ledger, papers: digest.papers, ctx, now, windowMs })) edits.push({ ...e, date });
 			}
 			// Before today's time only a digest already begun is finished (a retry past midnight).
 			if (!open && ledger.size === 0) continue;
@@ -127,12 +139,16 @@ export async function deliverSubscription(sub: Subscription, deps: DeliveryDeps)
 				pending,
 				locale,
 				header: !sub.thread && !forum,
+				added: sub.lastDeliveredDate !== null && date <= sub.lastDeliveredDate,
 			});
 			for (const [i, message] of planned.entries()) {
 				if (deps.shouldStop?.()) throw new Stopped();
 				const found = i === 0 && pending && message.nonce === pending.nonce ? await findLostSend(pending, target, deps, log) : null;
 				const posted = found ?? (await send(sub, date, target, message, deps, log));
-				if (posted) await deps.ledger.recordDelivered(sub.channelId, date, message.nonce, { messageId: posted.id, paperIds: message.paperIds });
+				if (posted) {
+					const view = target === sub.channelId ? message.view : { ...message.view, target };
+					await deps.ledger.recordDelivered(sub.channelId, date, message.nonce, { messageId: posted.id, paperIds: message.paperIds, view });
+				}
 				if (!found) {
 					sent += 1;
 					papersSent += message.paperIds.length;
@@ -142,6 +158,16 @@ export async function deliverSubscription(sub: Subscription, deps: DeliveryDeps)
 			complete.push(date);
 			if (planned.length > 0) posted.push(date);
 			log.info({ date, messages: planned.length, papers: planned.reduce((n, m) => n + m.paperIds.length, 0) }, 'digest delivered');
+		}
+		if (edits.length > 0) {
+			const done = await applyEdits(edits, {
+				channelId: sub.channelId,
+				ledger: deps.ledger,
+				rest: deps.rest,
+				log,
+				...(deps.shouldStop ? { shouldStop: deps.shouldStop } : {}),
+			});
+			log.info({ dates: [...new Set(edits.map((e) => e.date))], ...done }, 'rewritten digest: posted messages brought up to date');
 		}
 	} catch (err) {
 		if (err instanceof Stopped) {

@@ -4,8 +4,9 @@ import type { ArchivedPaper } from '../digest/schema.ts';
 import type { Locale } from '../i18n.ts';
 import type { MessageBody } from '../render/embed.ts';
 import { renderDigest } from '../render/formats.ts';
-import type { Subscription } from '../store/schema.ts';
+import type { MessageView, Subscription } from '../store/schema.ts';
 import { addDays } from '../time/dates.ts';
+import { bodyHash } from './redraw.ts';
 
 /** Discord's nonce is at most 25 characters. */
 const NONCE_LENGTH = 25;
@@ -15,6 +16,8 @@ export interface PlannedMessage {
 	nonce: string;
 	paperIds: string[];
 	body: MessageBody;
+	/** How to draw it again when the digest is rewritten (delivery adds where it was posted). */
+	view: MessageView;
 }
 
 /**
@@ -68,6 +71,11 @@ export function planDigest(opts: {
 	header?: boolean;
 	/** A weekly roll-up's window, for its header. */
 	week?: { from: string; to: string };
+	/**
+	 * The digest was delivered in full before: papers not yet posted were added to it since, and
+	 * go out under a header that says so (otherwise they are the rest of an interrupted run).
+	 */
+	added?: boolean;
 }): PlannedMessage[] {
 	const { sub, date, delivered } = opts;
 	const pendingIds = new Set(opts.pending?.paperIds.filter((id) => !delivered.has(id)) ?? []);
@@ -80,21 +88,32 @@ export function planDigest(opts: {
 	}
 	const planned: PlannedMessage[] = [];
 	let first = delivered.size === 0 && (opts.header ?? true);
-	for (const [group, nonceOf] of [
-		[resend, (i: number, ids: string[]) => (i === 0 && opts.pending ? opts.pending.nonce : messageNonce(sub.channelId, date, ids))],
-		[fresh, (_: number, ids: string[]) => messageNonce(sub.channelId, date, ids)],
+	for (const [group, nonceOf, isFresh] of [
+		[resend, (i: number, ids: string[]) => (i === 0 && opts.pending ? opts.pending.nonce : messageNonce(sub.channelId, date, ids)), false],
+		[fresh, (_: number, ids: string[]) => messageNonce(sub.channelId, date, ids), true],
 	] as const) {
 		if (group.length === 0) continue;
+		const lead = first ? 'digest' : isFresh && opts.added && delivered.size > 0 ? 'added' : undefined;
 		const rendered = renderDigest(sub.format, date, group, {
 			locale: opts.locale ?? 'ko',
-			header: first,
+			header: lead !== undefined,
+			...(lead === 'added' ? { added: true } : {}),
 			...(first && sub.mentionRoleId ? { roleId: sub.mentionRoleId } : {}),
 			...(opts.week ? { week: opts.week } : {}),
 		});
 		first = false;
+		let rank = 1;
 		for (const [i, { body, paperIds }] of rendered.entries()) {
 			const nonce = nonceOf(i, paperIds);
-			planned.push({ nonce, paperIds, body: { ...body, nonce, enforce_nonce: true } });
+			const view: MessageView = {
+				format: sub.format === 'compact' ? 'compact' : 'cards',
+				hash: bodyHash(body),
+				...(i === 0 && lead ? { lead } : {}),
+				count: group.length,
+				rank,
+			};
+			rank += paperIds.length;
+			planned.push({ nonce, paperIds, body: { ...body, nonce, enforce_nonce: true }, view });
 		}
 	}
 	return planned;

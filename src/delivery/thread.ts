@@ -4,9 +4,10 @@ import { t, type Locale } from '../i18n.ts';
 import { compactMessages } from '../render/compact.ts';
 import { digestMessages, type MessageBody } from '../render/embed.ts';
 import type { Ledger } from '../store/store.ts';
-import type { Subscription } from '../store/schema.ts';
+import type { MessageView, Subscription } from '../store/schema.ts';
 import { classifyFailure, SendFailed } from './failures.ts';
 import { messageNonce } from './plan.ts';
+import { bodyHash } from './redraw.ts';
 import type { DuePost } from './rollup.ts';
 
 const THREAD_ARCHIVE_MINUTES = 1440;
@@ -40,18 +41,29 @@ export async function ensureThread(sub: Subscription, post: DuePost, papers: rea
 	const roleId = sub.mentionRoleId ? { roleId: sub.mentionRoleId } : {};
 	// Cards: the renderer's own header line (and mention), without the embeds that go in the thread.
 	// Compact: the whole index with its menus, in as many messages as it takes, the thread under the first.
-	const heads =
+	const heads: Array<{ head: MessageBody; shows?: string[] }> =
 		sub.format === 'compact'
-			? compactMessages(date, papers, { locale, header: true, ...roleId, ...(week ? { week } : {}) }).map((m) => m.body)
+			? compactMessages(date, papers, { locale, header: true, ...roleId, ...(week ? { week } : {}) }).map((m) => ({ head: m.body, shows: m.paperIds }))
 			: digestMessages(date, papers, { locale, header: true, ...roleId, ...(week ? { week } : {}) })
 					.slice(0, 1)
-					.map((first) => ({ content: first.content ?? date, embeds: [], allowed_mentions: first.allowed_mentions }));
-	for (const [i, head] of heads.entries()) {
+					.map((first) => ({ head: { content: first.content ?? date, embeds: [], allowed_mentions: first.allowed_mentions } }));
+	let rank = 1;
+	for (const [i, { head, shows }] of heads.entries()) {
 		const key = i === 0 ? headerKey : messageNonce(sub.channelId, date, [], `index:${i}`);
+		// The index lists the papers the thread holds: drawn again when their votes change.
+		const view: MessageView = {
+			format: shows ? 'compact' : 'head',
+			hash: bodyHash(head),
+			...(i === 0 ? { lead: 'digest' as const } : {}),
+			count: papers.length,
+			rank,
+			...(shows ? { shows } : {}),
+		};
+		rank += shows?.length ?? 0;
 		if (ledger.has(key)) continue;
 		const body: MessageBody = { ...head, nonce: key, enforce_nonce: true };
 		const id = (await postMessage(deps.rest, sub.channelId, body)).id;
-		await deps.ledger.recordDelivered(sub.channelId, date, key, { messageId: id, paperIds: [] });
+		await deps.ledger.recordDelivered(sub.channelId, date, key, { messageId: id, paperIds: [], view });
 		if (i === 0) headerId = id;
 	}
 	if (!headerId) throw new Error('thread header was neither recorded nor posted');

@@ -25,7 +25,7 @@ const CUSTOM_ID_DATE_MAX = 20;
 const TITLE_MAX = 100;
 const NBSP = '\u00a0';
 
-/** The custom id prefix of "Read a summary" menus: `card:<date>:<menu>`, the papers are the option values. */
+/** The custom id prefix of "Read a summary" menus: `card:<date>:<first rank>`, the papers are the option values. */
 export const CARD_MENU_PREFIX = 'card';
 
 /** `**3.** [Title](arXiv) · ▲ 12 · [HF](page)`: one line, whatever the title holds. */
@@ -43,7 +43,7 @@ export function compactLine(paper: ArchivedPaper, rank: number, titleMax = TITLE
 
 function menu(
 	date: string,
-	index: number,
+	id: number,
 	papers: readonly ArchivedPaper[],
 	firstRank: number,
 	locale: Locale,
@@ -67,7 +67,7 @@ function menu(
 		components: [
 			{
 				type: 3,
-				custom_id: `${CARD_MENU_PREFIX}:${truncate(wellFormed(oneLine(date)), CUSTOM_ID_DATE_MAX)}:${index}`,
+				custom_id: `${CARD_MENU_PREFIX}:${truncate(wellFormed(oneLine(date)), CUSTOM_ID_DATE_MAX)}:${id}`,
 				placeholder: truncate(placeholder, PLACEHOLDER_MAX),
 				options,
 			},
@@ -99,14 +99,14 @@ export function compactMessages(date: string, papers: readonly ArchivedPaper[], 
 	}
 	if (current.length) groups.push(current);
 
-	let menuIndex = 0;
 	let rank = firstRank;
-	const ofMany = papers.length > MENU_OPTIONS_MAX;
+	const ofMany = (opts.count ?? papers.length) > MENU_OPTIONS_MAX;
 	const messages: RenderedMessage[] = groups.map((group) => {
 		const embed: APIEmbed = { color: PAPER_COLOR, description: group.map((p, i) => compactLine(p, rank + i)).join('\n') };
 		const components: APIActionRowComponent<APIComponentInMessageActionRow>[] = [];
 		for (let at = 0; at < group.length; at += MENU_OPTIONS_MAX) {
-			components.push(menu(date, menuIndex++, group.slice(at, at + MENU_OPTIONS_MAX), rank + at, locale, ofMany));
+			// Named by its first rank, not its position: a message drawn again alone names its menus alike.
+			components.push(menu(date, rank + at, group.slice(at, at + MENU_OPTIONS_MAX), rank + at, locale, ofMany));
 		}
 		rank += group.length;
 		return { body: { embeds: [embed], components, allowed_mentions: { parse: [] } }, paperIds: group.map((p) => p.id) };

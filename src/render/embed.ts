@@ -194,6 +194,10 @@ export interface DigestMessagesOptions {
 	header?: boolean;
 	/** A weekly roll-up's window: the header names it instead of one day. */
 	week?: { from: string; to: string };
+	/** The header says these papers were added to a digest already posted. */
+	added?: boolean;
+	/** The size of the whole batch when these papers are part of one (a message drawn again): the header's count. */
+	count?: number;
 }
 
 /**
@@ -206,10 +210,13 @@ export function digestLead(date: string, count: number, opts: DigestMessagesOpti
 	if (opts.roleId !== undefined) parts.push(`<@&${opts.roleId}>`);
 	if (opts.header ?? true) {
 		const clean = (d: string) => wellFormed(oneLine(d));
+		const n = opts.count ?? count;
 		parts.push(
-			opts.week
-				? tCount(locale, 'digest.weeklyHeader', count, { from: clean(opts.week.from), to: clean(opts.week.to) })
-				: tCount(locale, 'digest.header', count, { date: clean(date) }),
+			opts.added
+				? tCount(locale, 'digest.added', n, { date: clean(opts.week ? `${opts.week.from} – ${opts.week.to}` : date) })
+				: opts.week
+					? tCount(locale, 'digest.weeklyHeader', n, { from: clean(opts.week.from), to: clean(opts.week.to) })
+					: tCount(locale, 'digest.header', n, { date: clean(date) }),
 		);
 	}
 	return {

@@ -1,11 +1,12 @@
 import type { Guard } from './guard.ts';
 import { CorruptRecordError, isoDate, snowflake, type Records } from './records.ts';
-import { LedgerEntry, LedgerRecord, PendingRecord, Snowflake, storeKeys, ThreadRecord } from './schema.ts';
+import { LedgerEntry, LedgerRecord, MessageView, PendingRecord, Snowflake, storeKeys, ThreadRecord } from './schema.ts';
 import { createKeyedSerial } from './serial.ts';
 
 export interface DeliveredMessage {
 	messageId: string;
 	paperIds: string[];
+	view?: MessageView;
 }
 
 /**
@@ -25,6 +26,11 @@ export interface Ledger {
 	 * as it is, when the stored one is corrupt.
 	 */
 	recordDelivered(channelId: string, date: string, messageKey: string, message: DeliveredMessage): Promise<boolean>;
+	/**
+	 * Replaces how a recorded message was drawn, after it was edited (or found deleted). False when
+	 * that key has no record (expired, or the channel's subscription removed meanwhile).
+	 */
+	recordView(channelId: string, date: string, messageKey: string, view: MessageView): Promise<boolean>;
 	/** The send written down before posting and not yet recorded; null when none (or unreadable, logged). */
 	pending(channelId: string, date: string): Promise<PendingRecord | null>;
 	setPending(channelId: string, date: string, send: PendingRecord): Promise<void>;
@@ -125,6 +131,20 @@ export function createLedger(records: Records, guard: Guard, ttlMs: number, now:
 			const pending = await records.read(pk, PendingRecord);
 			if (pending?.nonce === messageKey) await records.delete(pk);
 			return added;
+		},
+
+		async recordView(channelId, date, messageKey, view) {
+			const c = snowflake(channelId, 'channelId');
+			const key = storeKeys.ledger(c, isoDate(date));
+			const checked = MessageView.parse(view);
+			return serial(key, async () => {
+				const entries = await sent(c, date);
+				const entry = entries.get(messageKey);
+				if (!entry) return false;
+				entries.set(messageKey, { ...entry, view: checked });
+				await records.write(key, { channelId: c, date, entries: Object.fromEntries(entries) } satisfies LedgerRecord, ttlMs);
+				return true;
+			});
 		},
 
 		async pending(channelId, date) {

@@ -93,11 +93,36 @@ export const GuildIndex = z.object({
 });
 export type GuildIndex = z.infer<typeof GuildIndex>;
 
+/**
+ * How a posted message was drawn, so a rewritten digest can draw it again and edit it in place:
+ * the same papers with their new votes and titles, the same numbering and header. `hash` is of
+ * the body last sent; a message a moderator deleted is `deleted` and left alone.
+ */
+export const MessageView = z.object({
+	/** `head`: the thread-mode header line above a thread, which lists no paper. */
+	format: z.enum(['cards', 'compact', 'head']),
+	hash: z.string().min(1).max(100),
+	/** Where the message lives when it is not the subscription's channel (a thread). */
+	target: Snowflake.optional(),
+	/** The header line it carries: the digest's own, or a later "papers added" one. */
+	lead: z.enum(['digest', 'added']).optional(),
+	/** The size of the batch it was posted with: the header's count and the list's numbering. */
+	count: z.number().int().min(0).max(100_000),
+	/** The rank of its first paper in that batch (compact numbering). */
+	rank: z.number().int().min(1).max(100_000),
+	/** Papers it lists without delivering them (a compact index above a thread); else its own. */
+	shows: z.array(ArxivId).optional(),
+	deleted: z.literal(true).optional(),
+});
+export type MessageView = z.infer<typeof MessageView>;
+
 /** One message Discord accepted for a (channel, digest). */
 export const LedgerEntry = z.object({
 	messageId: Snowflake,
 	paperIds: z.array(ArxivId),
 	at: Timestamp,
+	/** Absent on messages posted before edits existed: those are never edited. */
+	view: MessageView.optional(),
 });
 export type LedgerEntry = z.infer<typeof LedgerEntry>;
 

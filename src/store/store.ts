@@ -114,6 +114,7 @@ export async function openStore(url: string = DEFAULT_STORE_URL, opts: StoreOpti
 		ledger: {
 			sent: ledger.sent,
 			recordDelivered: ledger.recordDelivered,
+			recordView: ledger.recordView,
 			pending: ledger.pending,
 			setPending: ledger.setPending,
 			getThread: ledger.getThread,

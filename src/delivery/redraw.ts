@@ -1,0 +1,103 @@
+import { createHash } from 'node:crypto';
+import type { ArchivedPaper } from '../digest/schema.ts';
+import type { Locale } from '../i18n.ts';
+import { compactMessages } from '../render/compact.ts';
+import { digestLead, type MessageBody } from '../render/embed.ts';
+import { renderDigest } from '../render/formats.ts';
+import type { LedgerEntry, MessageView } from '../store/schema.ts';
+
+/** Of what a member sees: a change in any of these is worth an edit, nothing else is. */
+export function bodyHash(body: Pick<MessageBody, 'content' | 'embeds' | 'components'>): string {
+	const seen = { content: body.content ?? '', embeds: body.embeds, components: body.components ?? [] };
+	return createHash('sha256').update(JSON.stringify(seen)).digest('base64url').slice(0, 32);
+}
+
+/** The digest a message belongs to, as it reads now. */
+export interface RedrawContext {
+	date: string;
+	locale: Locale;
+	/** The subscription's role: only a message with the digest's own header carried it. */
+	roleId?: string;
+	week?: { from: string; to: string };
+}
+
+/**
+ * A posted message drawn again from the digest as it reads now: the same papers, numbering and
+ * header, with today's votes and titles. A paper the rewrite no longer lists (it fell out of the
+ * producer's top ten) leaves the message, as it left the digest; it is not posted again if it
+ * comes back. Null when nothing of it is left, or it no longer fits in one message: it stays as it is.
+ */
+export function redraw(
+	entry: Pick<LedgerEntry, 'paperIds'> & { view: MessageView },
+	papers: ReadonlyMap<string, ArchivedPaper>,
+	ctx: RedrawContext,
+): MessageBody | null {
+	const { view } = entry;
+	const ids = view.shows ?? entry.paperIds;
+	const own = ids.flatMap((id) => papers.get(id) ?? []);
+	if (own.length === 0 && ids.length > 0) return null;
+	const opts = {
+		locale: ctx.locale,
+		header: view.lead !== undefined,
+		count: view.count,
+		...(view.lead === 'added' ? { added: true } : {}),
+		...(view.lead === 'digest' && ctx.roleId ? { roleId: ctx.roleId } : {}),
+		...(ctx.week ? { week: ctx.week } : {}),
+	};
+	if (view.format === 'head') {
+		const lead = digestLead(ctx.date, view.count, opts);
+		return { content: lead.content ?? ctx.date, embeds: [], allowed_mentions: lead.allowed_mentions };
+	}
+	const drawn = view.format === 'compact' ? compactMessages(ctx.date, own, { ...opts, firstRank: view.rank }) : renderDigest('cards', ctx.date, own, opts);
+	const [only, ...more] = drawn;
+	if (!only || more.length > 0) return null;
+	if (only.paperIds.join() !== own.map((p) => p.id).join()) return null;
+	return only.body;
+}
+
+/** One message to bring up to date: where it is, what it shows now, and its new view. */
+export interface PlannedEdit {
+	key: string;
+	messageId: string;
+	target: string;
+	body: MessageBody;
+	view: MessageView;
+}
+
+/**
+ * The posted messages of one digest whose body would change if drawn again now, within the edit
+ * window counted from the digest's first post in the channel. Messages without a view (posted
+ * before edits existed), set aside (id 0) or deleted by a moderator are left alone.
+ */
+export function planEdits(opts: {
+	channelId: string;
+	entries: ReadonlyMap<string, LedgerEntry>;
+	papers: readonly ArchivedPaper[];
+	ctx: RedrawContext;
+	now: Date;
+	windowMs: number;
+}): PlannedEdit[] {
+	let first = Infinity;
+	for (const e of opts.entries.values()) first = Math.min(first, Date.parse(e.at));
+	if (!(opts.now.getTime() - first < opts.windowMs)) return [];
+	const byId = new Map(opts.papers.map((p) => [p.id, p]));
+	const edits: PlannedEdit[] = [];
+	for (const [key, entry] of opts.entries) {
+		const { view } = entry;
+		if (!view || view.deleted || entry.messageId === '0') continue;
+		const body = redraw({ paperIds: entry.paperIds, view }, byId, opts.ctx);
+		if (!body) continue;
+		const hash = bodyHash(body);
+		if (hash === view.hash) continue;
+		// An edit never pings: the mention of the first post already did, once.
+		const { nonce: _nonce, enforce_nonce: _enforce, ...rest } = body;
+		edits.push({
+			key,
+			messageId: entry.messageId,
+			target: view.target ?? opts.channelId,
+			body: { ...rest, allowed_mentions: { parse: [] } },
+			view: { ...view, hash },
+		});
+	}
+	return edits.sort((a, b) => (BigInt(a.messageId) < BigInt(b.messageId) ? -1 : 1));
+}
