@@ -1,5 +1,6 @@
 import { type RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord.js';
-import { missingError, missingPermissions, targetChannel } from '../src/bot/channels.ts';
+import { missingError, missingPermissions } from '../src/bot/channels.ts';
+import { forumMissingPermissions, isForum, subscribeTarget } from '../src/bot/forum-options.ts';
 import { ADMIN_COMMAND, channelOption } from '../src/bot/admin.ts';
 import type { Command } from '../src/bot/command.ts';
 import { UserError } from '../src/bot/errors.ts';
@@ -21,13 +22,13 @@ export const resumeCommand: Command = {
 	guildOnly: true,
 	requiresManageChannels: true,
 	async execute({ interaction, ctx, locale }) {
-		const channel = targetChannel(interaction);
+		const channel = subscribeTarget(interaction);
 		const mention = `<#${channel.id}>`;
 		const sub = await ctx.subscriptions.get(interaction.guildId, channel.id);
 		if (!sub) throw new UserError('sub.none', { channel: mention });
 		if (!sub.paused) throw new UserError('sub.notPaused', { channel: mention });
 		// Resuming into the same missing permission would only earn another 403.
-		const missing = missingPermissions(channel, sub.thread);
+		const missing = isForum(channel) ? forumMissingPermissions(channel) : missingPermissions(channel, sub.thread);
 		if (missing.length) throw missingError(channel.id, missing, locale);
 		const resumed = await ctx.subscriptions.patch(interaction.guildId, channel.id, { paused: null });
 		if (resumed) ctx.scheduler.upsert(resumed).catch((err: unknown) => ctx.logger.error({ err }, 'could not schedule a subscription'));

@@ -1,4 +1,4 @@
-import { ApplicationCommandOptionType, ChannelType, PermissionFlagsBits, type RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord.js';
+import { ApplicationCommandOptionType, PermissionFlagsBits, type RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord.js';
 import { resolveTimeZone, suggestTimeZones } from '../src/time/zones.ts';
 import { choice, MAX_CHOICES } from '../src/bot/autocomplete.ts';
 import { missingError, missingPermissions, ownRole } from '../src/bot/channels.ts';
@@ -27,7 +27,6 @@ export const subscribeData = {
 	options: [
 		{
 			...channelOption('Where to post (default: this channel); a forum gets a post per digest', '올릴 채널 (기본: 이 채널); 포럼이면 다이제스트마다 게시물'),
-			channel_types: [ChannelType.GuildText, ChannelType.GuildAnnouncement, ChannelType.GuildForum],
 		},
 		{
 			type: ApplicationCommandOptionType.String,

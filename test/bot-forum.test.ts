@@ -1,4 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { resumeCommand } from '../commands/resume.ts';
+import { unsubscribeCommand } from '../commands/unsubscribe.ts';
 import { answerOf, startHarness, type Harness } from './helpers/bot.ts';
 import { papersFor, writeDigest } from './helpers/digests.ts';
 import { until } from './helpers/received.ts';
@@ -289,5 +291,27 @@ describe('forum channels end to end (real discord.js, loopback emulator)', () =>
 		expect((await h.store.subscriptions.get(f.g.id, f.strict))?.paused).toBeNull();
 		await until(() => postsIn(h!, f.strict).length === 1, 10_000, 'the post after choosing a tag');
 		expect(postsIn(h, f.strict)[0]?.['applied_tags']).toEqual([tag.id]);
+	});
+
+	it('/resume and /unsubscribe name a forum like any subscribed channel', async () => {
+		const f = await forumHarness();
+		h = f.h;
+		await subscribe(h.store, f.g.id, f.open, { channelKind: 'forum', paused: { reason: 'Missing Permissions', code: 50013, at: new Date().toISOString() } });
+		const admin = (name: string) =>
+			answerOf(
+				h!.emu.interact({
+					guildId: f.g.id,
+					channelId: f.text,
+					type: 2,
+					permissions: MANAGE_CHANNELS,
+					data: { name, type: 1, options: [{ name: 'channel', type: CHANNEL, value: f.open }] },
+				}),
+			);
+		expect(String((await admin('resume'))['content'])).toContain(`<#${f.open}>`);
+		expect((await h.store.subscriptions.get(f.g.id, f.open))?.paused).toBeNull();
+		await admin('unsubscribe');
+		expect(await h.store.subscriptions.get(f.g.id, f.open)).toBeNull();
+		// Discord offers forums in the option's picker.
+		for (const c of [resumeCommand, unsubscribeCommand]) expect((c.data.options[0] as { channel_types: number[] }).channel_types).toContain(15);
 	});
 });

@@ -16,7 +16,7 @@ export const ADMIN_COMMAND: Pick<RESTPostAPIChatInputApplicationCommandsJSONBody
 	contexts: [InteractionContextType.Guild],
 };
 
-/** The `channel:` option of the subscription commands; defaults to where the command was typed. */
+/** The `channel:` option of the subscription commands (forums included); defaults to where the command was typed. */
 export function channelOption(description: string, koDescription: string): APIApplicationCommandChannelOption {
 	return {
 		type: ApplicationCommandOptionType.Channel,
@@ -24,6 +24,6 @@ export function channelOption(description: string, koDescription: string): APIAp
 		name_localizations: { ko: '채널' },
 		description,
 		description_localizations: { ko: koDescription },
-		channel_types: [ChannelType.GuildText, ChannelType.GuildAnnouncement],
+		channel_types: [ChannelType.GuildText, ChannelType.GuildAnnouncement, ChannelType.GuildForum],
 	};
 }
