@@ -139,6 +139,21 @@ describe('a rewritten digest edits what was posted (real discord.js, loopback em
 		expect(JSON.stringify(after.compact.map((m) => m.message['components']).flat()).match(/card:[^"]+/g)).toEqual(customIds);
 	});
 
+	it('a forum post is edited like a thread: the cards inside it, in place', async () => {
+		h = await startHarness({ bot: { now: () => new Date(`${DAY}T10:00:00Z`), settleMs: 0 }, guilds: [{ channels: [{ type: 15, name: 'papers' }] }] });
+		const g = h.guilds[0]!;
+		const forum = g.channels[0]!;
+		await subscribe(h.store, g.id, forum, { channelKind: 'forum' });
+		const morning = papersFor(DAY, 3);
+		await rewrite(morning);
+		const post = (await h.store.ledger.getThread(forum, DAY))!;
+		const cards = h.emu.messages(post).filter((m) => embedsOf(m.body).length > 0);
+		expect(cards).toHaveLength(1);
+		await rewrite(withVotes(morning, () => 61));
+		expect(patches(h.emu).map((r) => r.path)).toEqual([`/channels/${post}/messages/${cards[0]!.id}`]);
+		expect(JSON.stringify(h.emu.messages(post).find((m) => m.id === cards[0]!.id)?.message['embeds'])).toContain('61');
+	});
+
 	it('a message a moderator deleted is left deleted; a 403 on an edit pauses like a send; a 500 is retried', async () => {
 		const g = await start(() => new Date(`${DAY}T10:00:00Z`), {}, 3);
 		const [deleted, forbidden, flaky] = g.channels as [string, string, string];
