@@ -149,6 +149,7 @@ export async function startBot(opts: BotOptions): Promise<RunningBot> {
 		},
 		onOutcome: (_sub, outcome) => countOutcome(metrics, outcome),
 		onRejected: () => metrics.failures.inc({ kind: 'reject' }),
+		channelLeaseMs: config.DELIVERY_LEASE_SECONDS * 1000,
 		...opts.scheduler,
 	});
 	depth.of = () => scheduler.depth();

@@ -67,6 +67,8 @@ export const ConfigSchema = z
 		MAX_DIGEST_MB: z.coerce.number().positive('MAX_DIGEST_MB must be a positive number of megabytes').max(1024).default(20),
 		/** How long a stop may take to finish work in flight before the process exits anyway, non-zero. */
 		SHUTDOWN_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(600).default(15),
+		/** A channel's delivery lease, unrenewed, lives this long: how long a process that died mid-digest keeps others off its channels. */
+		DELIVERY_LEASE_SECONDS: z.coerce.number().int().min(2).max(600).default(30),
 		/** Serves /healthz, /readyz and /metrics when set (0 picks a free port). */
 		HEALTH_PORT: z.coerce.number().int().min(0).max(65_535).optional(),
 		HEALTH_HOST: z.string().min(1).default('127.0.0.1'),
@@ -81,6 +83,14 @@ export const ConfigSchema = z
 			.string()
 			.regex(/^[A-Za-z0-9_.-]{1,64}$/, 'STORE_NAMESPACE may use letters, digits, _ . - (at most 64)')
 			.optional(),
+		/** Requests per second Discord allows this bot in all: 50, unless Discord raised the bot's limit. */
+		REST_GLOBAL_PER_SECOND: z.coerce.number().int().min(1).max(100_000).default(50),
+		/** `embedded`: start:sharded runs one REST proxy for its shards. A proxy elsewhere is DISCORD_API_BASE. */
+		REST_PROXY: z.enum(['embedded'], { message: 'REST_PROXY is embedded or unset; point DISCORD_API_BASE at a proxy that runs elsewhere' }).optional(),
+		/** `npm run proxy`: where it listens (0 picks a free port) and where it sends. */
+		PROXY_PORT: z.coerce.number().int().min(0).max(65_535).default(8080),
+		PROXY_HOST: z.string().min(1).default('127.0.0.1'),
+		PROXY_UPSTREAM: z.url().default('https://discord.com/api'),
 	})
 	.superRefine((c, ctx) => {
 		for (const key of ['DIGEST_GIT_BRANCH', 'DIGEST_GIT_PATH'] as const) {

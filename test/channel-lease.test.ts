@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../src/config.ts';
 import { channelLockKey, takeChannelLease } from '../src/delivery/channel-lease.ts';
 import { silentLogger } from '../src/log.ts';
 import { openStore, type Store } from '../src/store/store.ts';
@@ -126,6 +127,31 @@ function channelLeaseContract(makeLocation: () => Promise<Location>) {
 		expect((await own.subscriptions.get(guildId, channel))?.lastDeliveredDate).toBe(today);
 	});
 
+	it('retries later when the store cannot be asked for the lease, and sends nothing meanwhile', async () => {
+		let down = true;
+		const { harness, channel, sub, papers } = await botWithChannel({
+			papers: 3,
+			store: (s) => ({
+				...s,
+				leases: {
+					...s.leases,
+					tryLock: async (key, ttl) => {
+						if (down) throw new Error('connection lost');
+						return s.leases.tryLock(key, ttl);
+					},
+				},
+			}),
+		});
+		expect(await harness.bot.ctx.scheduler.upsert(sub)).toBeNull();
+		expect(harness.emu.messages(channel)).toHaveLength(0);
+		expect(logsOf(harness).some((l) => l.msg === 'delivery run failed; will retry' && l.channel === channel)).toBe(true);
+		down = false;
+		// The harness's retry backoff is the production one (15 s): the next wake-up, a sweep or a new digest, delivers.
+		await harness.bot.ctx.scheduler.sweep();
+		await harness.bot.ctx.scheduler.idle();
+		expect(receivedIds(harness.emu, channel)).toEqual(papers);
+	});
+
 	it('takes over the channel once the lease of a process that died mid-run expires', async () => {
 		const other = await open();
 		const { harness, channel, sub, papers } = await botWithChannel({ papers: 3 });
@@ -179,3 +205,11 @@ function channelLeaseContract(makeLocation: () => Promise<Location>) {
 
 describe('channel delivery lease on SQLite (two instances on one file)', () => channelLeaseContract(sqliteLocation));
 describe.skipIf(!redisAvailable)('channel delivery lease on Redis (two instances on one namespace)', () => channelLeaseContract(redisLocation));
+
+describe('DELIVERY_LEASE_SECONDS', () => {
+	it('defaults to 30 s and refuses a lease under 2 s or not in whole seconds', () => {
+		expect(loadConfig({}).DELIVERY_LEASE_SECONDS).toBe(30);
+		expect(loadConfig({ DELIVERY_LEASE_SECONDS: '5' }).DELIVERY_LEASE_SECONDS).toBe(5);
+		for (const bad of ['1', '0', '2.5', 'soon', '601']) expect(() => loadConfig({ DELIVERY_LEASE_SECONDS: bad }), bad).toThrow(ConfigError);
+	});
+});

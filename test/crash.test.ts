@@ -39,6 +39,8 @@ describe('crash recovery of one process over SQLite', () => {
 			DIGEST_DIR: join(dir, 'digests'),
 			STORE_URL: storeUrl,
 			SCAN_INTERVAL_SECONDS: '1',
+			// The killed process's channel leases keep the restarted one off its channels this long.
+			DELIVERY_LEASE_SECONDS: '2',
 		};
 
 		const first = spawnBot('src/main.ts', env);

@@ -40,6 +40,8 @@ async function fleet(opts: { guildsPerShard: number; channelsPerGuild: number; r
 		STORE_URL: REDIS_URL,
 		STORE_NAMESPACE: namespace,
 		SCAN_INTERVAL_SECONDS: '1',
+		// A killed shard's channel leases keep its restarted process off its channels this long.
+		DELIVERY_LEASE_SECONDS: '2',
 	};
 	return { emu, dir, namespace, guilds, channels, env };
 }
