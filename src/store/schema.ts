@@ -155,4 +155,60 @@ export const storeKeys = {
 	pending: (channelId: string, date: string) => `pending:${channelId}:${date}`,
 	setting: (key: string) => `setting:${key}`,
 	lock: (key: string) => `lock:${key}`,
+	/** A member's own records (members.ts); every one starts with the member's id. */
+	saved: (userId: string) => `saved:${userId}`,
+	follows: (userId: string) => `follows:${userId}`,
+	followsPrefix: 'follows:',
+	dm: (userId: string, date: string) => `dm:${userId}:${date}`,
+	dmPrefix: (userId: string) => `dm:${userId}:`,
+	dmPause: (userId: string) => `dmpause:${userId}`,
 } as const;
+
+/** More saved papers than this is an archive of one's own; the oldest would never be read again. */
+export const SAVED_MAX = 1000;
+/** A member's follows: each is matched against every new digest. */
+export const FOLLOWS_MAX = 20;
+
+/** One paper a member saved. */
+export const SavedPaper = z.object({ paperId: ArxivId, savedAt: Timestamp });
+export type SavedPaper = z.infer<typeof SavedPaper>;
+
+/** A member's saved papers, oldest first (as saved); the same in every server. */
+export const SavedList = z.object({ userId: Snowflake, papers: z.array(SavedPaper).max(SAVED_MAX) });
+export type SavedList = z.infer<typeof SavedList>;
+
+/** A follow's query, as typed (matched like `/search`). */
+export const FollowQuery = z.string().trim().min(1).max(100);
+
+export const Follow = z.object({
+	query: FollowQuery,
+	createdAt: Timestamp,
+	/** Digests dated on or before this day never alert it: a new follow starts with the next digest. */
+	startAfterDate: IsoDate.nullable(),
+});
+export type Follow = z.infer<typeof Follow>;
+
+/** A member's follows, written only by the member's own commands. */
+export const FollowList = z.object({ userId: Snowflake, follows: z.array(Follow).max(FOLLOWS_MAX) });
+export type FollowList = z.infer<typeof FollowList>;
+
+/**
+ * The alert DM for one (member, digest date), written as `pending` before it is sent (with the
+ * nonce it is sent with) and `sent` once Discord accepted it, so no digest alerts a member twice.
+ */
+export const DmRecord = z.object({
+	userId: Snowflake,
+	date: IsoDate,
+	state: z.enum(['pending', 'sent']),
+	nonce: z.string().min(1).max(25),
+	paperIds: z.array(ArxivId),
+	/** The follows that matched, as typed: `/follows` shows when each last did. */
+	queries: z.array(FollowQuery),
+	messageId: Snowflake.nullable(),
+	at: Timestamp,
+});
+export type DmRecord = z.infer<typeof DmRecord>;
+
+/** Why alerts to a member stopped (50007: they do not take DMs from the bot). */
+export const DmPause = z.object({ userId: Snowflake, paused: Paused });
+export type DmPause = z.infer<typeof DmPause>;

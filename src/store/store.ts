@@ -3,6 +3,7 @@ import { describeRedisUrl, sqlitePath, StoreConnectError, type Backend } from '.
 import { createGuard } from './guard.ts';
 import { createLeases, type Leases } from './leases.ts';
 import { createLedger, migrateLegacyPending, type Ledger } from './ledger.ts';
+import { createMembers, type Members } from './members.ts';
 import { registerBackend } from './raw.ts';
 import { createRecords } from './records.ts';
 import { openRedis } from './redis.ts';
@@ -15,6 +16,7 @@ export { CorruptRecordError } from './records.ts';
 export type { Leases, LockResult } from './leases.ts';
 export type { DeliveredMessage, Ledger } from './ledger.ts';
 export type { Subscriptions } from './subscriptions.ts';
+export type { Follower, FollowResult, Members, SaveResult } from './members.ts';
 
 /*
  * Layout under the namespace (SQLite `<ns>:<key>`, Redis `<ns>::<key>`), one JSON record per key:
@@ -24,6 +26,10 @@ export type { Subscriptions } from './subscriptions.ts';
  *   thread:<channel>:<date>   ThreadRecord (ttl)
  *   pending:<channel>:<date>  PendingRecord, the send in flight (ttl)
  *   lock:<key>                a lease (Redis; SQLite keeps leases in a side table)
+ *   saved:<user>              SavedList, a member's saved papers (every server)
+ *   follows:<user>            FollowList, a member's follows
+ *   dm:<user>:<date>          DmRecord, the alert DM for that digest (ttl)
+ *   dmpause:<user>            DmPause, why alerts to the member stopped
  *   meta:generation           a plain integer, raised before every write (see guard.ts)
  * Every read is validated; a record that fails is logged with its key and treated as absent,
  * except a ledger record, which throws CorruptRecordError (absent would mean "post it again").
@@ -63,6 +69,7 @@ export interface Store {
 	readonly subscriptions: Subscriptions;
 	readonly ledger: Ledger;
 	readonly leases: Leases;
+	readonly members: Members;
 	/** Null when the store answers and still holds its data; else why not (a readiness probe). */
 	health(): Promise<string | null>;
 	/** Releases the leases this instance holds, then disconnects. Idempotent. */
@@ -70,7 +77,7 @@ export interface Store {
 }
 
 const NAMESPACE_RE = /^[A-Za-z0-9_.-]{1,64}$/;
-const RESERVED_NAMESPACES = new Set(['sub', 'guild', 'ledger', 'thread', 'pending', 'setting', 'lock', 'meta']);
+const RESERVED_NAMESPACES = new Set(['sub', 'guild', 'ledger', 'thread', 'pending', 'setting', 'lock', 'meta', 'saved', 'follows', 'dm', 'dmpause']);
 const INTEGRITY_CHECK_MS = 30_000;
 
 export async function openStore(url: string = DEFAULT_STORE_URL, opts: StoreOptions = {}): Promise<Store> {
@@ -107,6 +114,8 @@ export async function openStore(url: string = DEFAULT_STORE_URL, opts: StoreOpti
 	const ledger = createLedger(records, guard, ledgerTtlMs, now);
 	const subscriptions = createSubscriptions({ records, leases, now, channelsRemoved: async (ids) => void (await ledger.forgetChannels(ids)) });
 
+	const members = createMembers(records, ledgerTtlMs, now);
+
 	const stopGuard = guard.stop;
 	let closed: Promise<void> | undefined;
 	const store: Store = {
@@ -123,6 +132,7 @@ export async function openStore(url: string = DEFAULT_STORE_URL, opts: StoreOpti
 			mayHaveRolledBack: ledger.mayHaveRolledBack,
 			confirmed: ledger.confirmed,
 		},
+		members,
 		leases: { tryLock: leases.tryLock, renew: leases.renew, unlock: leases.unlock, withLock: leases.withLock },
 		async health() {
 			try {
