@@ -312,6 +312,6 @@ describe('forum channels end to end (real discord.js, loopback emulator)', () =>
 		await admin('unsubscribe');
 		expect(await h.store.subscriptions.get(f.g.id, f.open)).toBeNull();
 		// Discord offers forums in the option's picker.
-		for (const c of [resumeCommand, unsubscribeCommand]) expect((c.data.options[0] as { channel_types: number[] }).channel_types).toContain(15);
+		for (const c of [resumeCommand, unsubscribeCommand]) expect((c.data.options?.[0] as { channel_types: number[] }).channel_types).toContain(15);
 	});
 });
