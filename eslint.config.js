@@ -17,12 +17,24 @@ export default tseslint.config(
 		},
 	},
 	{
-		files: ['bin/**', 'bench/**', 'test/**', 'src/cli/**', 'src/deploy.ts'],
+		files: ['bin/**', 'bench/**', 'test/**', 'src/cli/**', 'src/deploy.ts', 'demo/main.ts'],
 		rules: { 'no-console': 'off' },
 	},
 	{
 		// Plain JavaScript has no compiler to name Node's globals.
 		files: ['**/*.js', '**/*.cjs', '**/*.mjs'],
 		languageOptions: { globals: { process: 'readonly', console: 'readonly', module: 'writable', require: 'readonly' } },
+	},
+	{
+		// The demo's page runs in the browser.
+		files: ['demo/public/**/*.js'],
+		languageOptions: {
+			globals: Object.fromEntries(
+				['document', 'window', 'fetch', 'requestAnimationFrame', 'setTimeout', 'clearTimeout', 'URLSearchParams', 'EventSource', 'console'].map((g) => [
+					g,
+					'readonly',
+				]),
+			),
+		},
 	},
 );
