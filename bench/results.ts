@@ -1,6 +1,7 @@
 import os from 'node:os';
 import type { ArchiveBenchResult } from './archive.ts';
 import type { DeliveryBenchResult } from './delivery.ts';
+import type { LandingBenchResult } from './landing.ts';
 import type { MemoryBenchResult } from './memory.ts';
 import type { SearchStartBenchResult } from './search-start.ts';
 
@@ -10,6 +11,7 @@ export function resultsMarkdown(results: Record<string, unknown>): string {
 	const d = results['delivery'] as DeliveryBenchResult | undefined;
 	const m = results['memory'] as MemoryBenchResult | undefined;
 	const s = results['search-start'] as SearchStartBenchResult | undefined;
+	const l = results['landing'] as LandingBenchResult | undefined;
 	const rows: string[] = ['| figure | value | what limits it |', '|---|---|---|'];
 	for (const r of d?.rows ?? []) {
 		rows.push(
@@ -37,6 +39,16 @@ export function resultsMarkdown(results: Record<string, unknown>): string {
 		rows.push(
 			`| peak RSS, bot with ten-year archive + ${m.subscriptions} subscriptions | ${m.peakRssMb} MB (${m.settledRssMb} MB settled; start ${m.startSeconds} s) | memory: archive index in RAM |`,
 		);
+	if (l) {
+		const w = l.watched;
+		const p = l.polled;
+		rows.push(
+			`| a digest landing → its first message (${w.drops} drops, file-system events) | p50 ${w.p50Ms} ms · p99 ${w.p99Ms} ms (goal < ${l.goalMs} ms) | the settle time (${l.settleMs} ms unchanged before a file is read), then one scan and the first send |`,
+		);
+		rows.push(
+			`| the same, polling only (DIGEST_WATCH=off, SCAN_INTERVAL_SECONDS=${p.scanIntervalSeconds}; ${p.drops} drops) | p50 ${p.p50Ms} ms · p99 ${p.p99Ms} ms → **${l.ratio}×** the watched p50 | the scan period: a file waits for the next scan |`,
+		);
+	}
 	const when = new Date().toISOString().slice(0, 10);
 	return [
 		`# Benchmarks (\`npm run bench\`, ${when}, ${os.cpus().length} × ${os.cpus()[0]?.model.trim() ?? 'CPU'}, Node ${process.version})`,

@@ -1,6 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { benchArchive } from './archive.ts';
 import { benchDelivery } from './delivery.ts';
+import { benchLanding } from './landing.ts';
 import { benchMemory } from './memory.ts';
 import { resultsMarkdown } from './results.ts';
 import { benchSearchStart } from './search-start.ts';
@@ -22,6 +23,7 @@ const sections: { name: string; run: () => Promise<unknown> }[] = [
 		name: 'search-start',
 		run: () => benchSearchStart({ ...(archiveDir ? { archiveDir } : {}), ...(days ? { days } : {}) }),
 	},
+	{ name: 'landing', run: () => benchLanding() },
 ];
 
 const FLAG_VALUES = new Set([archiveDir, flag('days')]);
