@@ -14,7 +14,13 @@ export const helpCommand: Command = {
 	data,
 	async execute({ interaction, locale }) {
 		await respond(interaction, {
-			embeds: [{ title: t(locale, 'help.title'), description: t(locale, 'help.body'), color: 0xf4a261 }],
+			embeds: [
+				{
+					title: t(locale, 'help.title'),
+					description: `${t(locale, 'help.body')}\n\n**${t(locale, 'help.membersTitle')}**\n${t(locale, 'help.members')}`,
+					color: 0xf4a261,
+				},
+			],
 			ephemeral: true,
 		});
 	},

@@ -1,8 +1,12 @@
-import type { ButtonRoute, Command, SelectRoute } from '../src/bot/command.ts';
+import type { ButtonRoute, Command, MessageMenuCommand, SelectRoute } from '../src/bot/command.ts';
 import { cardMenu } from './card.ts';
 import { digestButtons, digestCommand } from './digest.ts';
+import { followCommand, followsCommand, unfollowCommand } from './follow.ts';
+import { forgetButtons, forgetMeCommand } from './forget-me.ts';
 import { helpCommand } from './help.ts';
 import { paperCommand } from './paper.ts';
+import { saveButtons, saveMenu, savePick } from './save.ts';
+import { savedButtons, savedCommand } from './saved.ts';
 import { resumeCommand } from './resume.ts';
 import { subscribeCommand } from './subscribe.ts';
 import { subscriptionsCommand } from './subscriptions.ts';
@@ -21,8 +25,16 @@ export const commands: readonly Command[] = [
 	unsubscribeCommand,
 	subscriptionsCommand,
 	resumeCommand,
+	savedCommand,
+	followCommand,
+	followsCommand,
+	unfollowCommand,
+	forgetMeCommand,
 ];
 
-export const buttons: readonly ButtonRoute[] = [topButtons, digestButtons, searchButtons];
+export const buttons: readonly ButtonRoute[] = [topButtons, digestButtons, searchButtons, saveButtons, savedButtons, forgetButtons];
 
-export const selects: readonly SelectRoute[] = [cardMenu];
+export const selects: readonly SelectRoute[] = [cardMenu, savePick];
+
+/** Message context-menu commands (Apps → …), registered with the slash commands. */
+export const menus: readonly MessageMenuCommand[] = [saveMenu];

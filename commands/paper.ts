@@ -9,6 +9,7 @@ import type { ArchivedPaper } from '../src/digest/schema.ts';
 import { appearanceDates, paperEmbed } from '../src/render/embed.ts';
 import { inlineCode, oneLine, truncateEscaped } from '../src/render/text.ts';
 import { MESSAGE_EMBEDS_TOTAL_MAX } from '../src/render/limits.ts';
+import { saveButtonRow } from './save.ts';
 
 const data = {
 	name: 'paper',
@@ -69,6 +70,7 @@ export const paperCommand: Command = {
 			content: t(locale, 'paper.appeared', { dates: appearanceDates(paper).join(', ') }),
 			// Alone in its message, a paper may use the whole 6000-character budget.
 			embeds: [paperEmbed(paper, { locale, maxLength: MESSAGE_EMBEDS_TOTAL_MAX })],
+			components: [saveButtonRow(paper.id, locale)],
 		});
 	},
 	async autocomplete({ interaction, ctx }) {

@@ -4,7 +4,7 @@ import { ArchiveLoader, type ScanResult } from './archive/load.ts';
 import { summariseScan } from './archive/scan-summary.ts';
 import type { Config } from './config.ts';
 import { registerSecret, type Logger } from './log.ts';
-import { buttons, commands, selects } from '../commands/index.ts';
+import { buttons, commands, menus, selects } from '../commands/index.ts';
 import type { BotContext } from './bot/command.ts';
 import { createClient, type ClientOverrides } from './bot/client.ts';
 import { createDispatcher } from './bot/dispatcher.ts';
@@ -23,7 +23,7 @@ import { countOutcome, timedRequests } from './health/wiring.ts';
 import { startHealthServer } from './health/server.ts';
 
 /** The registered commands: the deploy script takes them from here, the one place that knows `commands/`. */
-export { commands };
+export { commands, menus };
 
 export interface BotOptions {
 	config: Config;
@@ -153,8 +153,8 @@ export async function startBot(opts: BotOptions): Promise<RunningBot> {
 		...opts.scheduler,
 	});
 	depth.of = () => scheduler.depth();
-	const ctx: BotContext = { archive, config, logger, now, subscriptions: store.subscriptions, scheduler };
-	const dispatcher = createDispatcher(commands, buttons, ctx, selects);
+	const ctx: BotContext = { archive, config, logger, now, subscriptions: store.subscriptions, scheduler, members: store.members };
+	const dispatcher = createDispatcher(commands, buttons, ctx, selects, menus);
 	client.on(Events.InteractionCreate, (interaction) => void dispatcher.handle(interaction));
 	client.on(Events.Error, (err) => logger.error({ err }, 'discord client error'));
 	// discord.js emits this only for a close it will not recover from; before that, it reconnects by itself.

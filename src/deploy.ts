@@ -1,8 +1,8 @@
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { REST, Routes } from 'discord.js';
-import { commands } from './app.ts';
-import { commandBodies } from './bot/localize.ts';
+import { commands, menus } from './app.ts';
+import { commandBodies, menuBodies } from './bot/localize.ts';
 import { ConfigError, type Config } from './config.ts';
 import { configOrExit } from './env-file.ts';
 import { createLogger, registerSecret, type Logger } from './log.ts';
@@ -25,7 +25,7 @@ export async function deployCommands(config: Config, guildId: string | undefined
 	const global = Routes.applicationCommands(config.DISCORD_APP_ID);
 	const route = guildId ? Routes.applicationGuildCommands(config.DISCORD_APP_ID, guildId) : global;
 	const scope = guildId ? `guild ${guildId}` : 'global';
-	const body = opts.clear ? [] : commandBodies(commands);
+	const body = opts.clear ? [] : [...commandBodies(commands), ...menuBodies(menus)];
 	const result = (await rest.put(route, { body })) as unknown[];
 	if (opts.clear) {
 		logger.info({ scope }, 'commands removed');

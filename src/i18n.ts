@@ -333,6 +333,79 @@ export const MESSAGES = {
 			'옵션 `min_votes`, `top`, `mention`, `thread`\n`/subscriptions` 이 서버의 구독 목록 · `/unsubscribe` · 권한을 고친 뒤 `/resume`\n\n' +
 			'봇에게 채널의 **채널 보기**, **메시지 보내기**, **링크 첨부** 권한이 필요합니다 (`thread`는 스레드 권한도).',
 	},
+	// Members: saved papers, follows, alerts by DM, forget-me.
+	'save.button': { 'en-US': '🔖 Save', ko: '🔖 저장' },
+	'save.saved.one': { 'en-US': 'Saved 1 paper to your list (`/saved list`).', ko: '논문 1편을 내 목록에 저장했습니다 (`/saved list`).' },
+	'save.saved.other': { 'en-US': 'Saved {count} papers to your list (`/saved list`).', ko: '논문 {count}편을 내 목록에 저장했습니다 (`/saved list`).' },
+	'save.already': { 'en-US': 'Already on your list.', ko: '이미 내 목록에 있습니다.' },
+	'save.full': {
+		'en-US': 'Your list is full ({max} papers): remove some with `/saved remove` first.',
+		ko: '목록이 가득 찼습니다 (논문 {max}편). 먼저 `/saved remove`로 몇 편을 빼 주세요.',
+	},
+	'save.none': { 'en-US': 'This message shows no paper from the digests.', ko: '이 메시지에는 다이제스트의 논문이 없습니다.' },
+	'save.notPaperboy': {
+		'en-US': "Papers can only be saved from Paperboy's own messages (a digest, a `/paper` or `/search` answer).",
+		ko: 'Paperboy가 올린 메시지(다이제스트, `/paper`·`/search` 답변)에서만 논문을 저장할 수 있습니다.',
+	},
+	'save.pick': { 'en-US': 'Which papers do you want to save?', ko: '어떤 논문을 저장할까요?' },
+	'saved.title': { 'en-US': 'Your saved papers', ko: '내가 저장한 논문' },
+	'saved.footer': { 'en-US': 'Page {page}/{pages} · {total} papers · only you see this', ko: '{page}/{pages}쪽 · 논문 {total}편 · 나만 볼 수 있음' },
+	'saved.empty': {
+		'en-US': 'Your list is empty. Save a paper with 🔖 under a `/paper` answer, or on any digest with Apps → Save papers.',
+		ko: '목록이 비어 있습니다. `/paper` 답변 아래 🔖 버튼이나, 다이제스트 메시지의 앱 → 논문 저장으로 저장하세요.',
+	},
+	'saved.removed': { 'en-US': 'Removed {id} from your list.', ko: '{id}을(를) 내 목록에서 뺐습니다.' },
+	'saved.notSaved': { 'en-US': '{id} is not on your list.', ko: '{id}은(는) 내 목록에 없습니다.' },
+	'saved.notYours': {
+		'en-US': 'This belongs to another member. Run the command yourself to see your own.',
+		ko: '다른 멤버의 것입니다. 직접 명령어를 실행해 내 것을 보세요.',
+	},
+	'saved.exported': { 'en-US': 'Your {count} saved papers: {format}', ko: '저장한 논문 {count}편: {format}' },
+	'follow.added': {
+		'en-US': 'Following {query}. When a new digest has papers matching it, Paperboy sends you one DM listing them.',
+		ko: '{query}을(를) 팔로우합니다. 새 다이제스트에 맞는 논문이 있으면 Paperboy가 DM 한 통으로 알려 드립니다.',
+	},
+	'follow.exists': { 'en-US': 'You already follow {query}.', ko: '이미 {query}을(를) 팔로우하고 있습니다.' },
+	'follow.resumed': { 'en-US': 'Alerts by DM are on again.', ko: 'DM 알림을 다시 켰습니다.' },
+	'follow.full': {
+		'en-US': 'You follow {max} searches already, the most there can be: remove one with `/unfollow` first.',
+		ko: '이미 최대 개수인 {max}개를 팔로우하고 있습니다. 먼저 `/unfollow`로 하나를 빼 주세요.',
+	},
+	'follow.tooShort': { 'en-US': 'A follow needs at least one word to look for.', ko: '팔로우에는 찾을 단어가 하나 이상 있어야 합니다.' },
+	'follows.title': { 'en-US': '**Your follows** ({count}/{max}, only you see this)', ko: '**내 팔로우** ({count}/{max}, 나만 볼 수 있음)' },
+	'follows.none': { 'en-US': 'You follow nothing yet. `/follow query:` adds a search.', ko: '아직 팔로우가 없습니다. `/follow query:`로 추가하세요.' },
+	'follows.last': { 'en-US': 'last matched {date}', ko: '마지막 일치 {date}' },
+	'follows.never': { 'en-US': 'no match yet', ko: '아직 일치 없음' },
+	'follows.paused': {
+		'en-US': '⚠️ Alerts are paused: {reason}. Allow direct messages from this server (or add Paperboy), then run `/follow` again.',
+		ko: '⚠️ 알림이 일시 중지되었습니다: {reason}. 이 서버 멤버의 DM을 허용한 뒤 `/follow`를 다시 실행하세요.',
+	},
+	'unfollow.done': { 'en-US': 'No longer following {query}.', ko: '{query} 팔로우를 그만두었습니다.' },
+	'unfollow.unknown': {
+		'en-US': 'You do not follow {query}. `/follows` lists what you do.',
+		ko: '{query}은(는) 팔로우하고 있지 않습니다. `/follows`에서 목록을 보세요.',
+	},
+	'alert.title': { 'en-US': 'New papers for your follows — {date}', ko: '팔로우와 맞는 새 논문 — {date}' },
+	'alert.footer': { 'en-US': 'You follow: {queries} · /unfollow to stop', ko: '팔로우: {queries} · 그만두려면 /unfollow' },
+	'alert.more': { 'en-US': '… and {count} more in the digest', ko: '… 외 {count}편은 다이제스트에서' },
+	'forget.confirm': {
+		'en-US':
+			'This deletes everything Paperboy keeps about you, in every server: {saved} saved papers, {follows} follows, and the record of alerts sent to you. It cannot be undone.',
+		ko: 'Paperboy가 모든 서버에서 나에 대해 보관한 것을 삭제합니다: 저장한 논문 {saved}편, 팔로우 {follows}개, 보낸 알림 기록. 되돌릴 수 없습니다.',
+	},
+	'forget.button': { 'en-US': 'Delete my data', ko: '내 정보 삭제' },
+	'forget.done': { 'en-US': 'Done: everything Paperboy kept about you is deleted.', ko: '완료: Paperboy가 보관하던 내 정보를 모두 삭제했습니다.' },
+	'help.membersTitle': { 'en-US': 'Your own papers and alerts', ko: '나만의 논문과 알림' },
+	'help.members': {
+		'en-US':
+			'🔖 under `/paper`, or Apps → **Save papers** on a digest, saves papers to your list; `/saved list`, `/saved remove`, `/saved export` (BibTeX, CSV, Markdown).\n' +
+			'`/follow query:` sends you one DM per new digest with papers matching it (up to 20 follows); `/follows`, `/unfollow`.\n\n' +
+			'**What is kept:** your user id with your saved papers (id and when), your follows (the words and when), and for each digest the alert sent to you (which papers; kept 60 days), in every server alike. Nobody else sees any of it. `/forget-me` deletes it all.',
+		ko:
+			'`/paper` 아래 🔖 또는 다이제스트 메시지의 앱 → **논문 저장**으로 내 목록에 저장합니다. `/saved list`, `/saved remove`, `/saved export` (BibTeX, CSV, Markdown).\n' +
+			'`/follow query:`는 새 다이제스트에 맞는 논문이 있을 때 DM 한 통으로 알려 줍니다 (최대 20개). `/follows`, `/unfollow`.\n\n' +
+			'**보관하는 것:** 내 사용자 ID와 저장한 논문(ID와 시각), 팔로우(단어와 시각), 다이제스트마다 보낸 알림(어떤 논문인지, 60일 보관). 모든 서버에서 같고, 다른 누구도 볼 수 없습니다. `/forget-me`로 모두 삭제됩니다.',
+	},
 } satisfies Record<string, Entry>;
 
 export type MessageKey = keyof typeof MESSAGES;

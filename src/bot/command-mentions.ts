@@ -7,14 +7,15 @@ import type { Client } from 'discord.js';
  * wherever an id is unknown.
  */
 
-/** `/name` and `/name opt: opt:` in backticks, as the message table writes a command. */
-const COMMAND = /`\/([a-z][\w-]*)((?: [a-z_]+:)*)`/g;
+/** `/name`, `/name sub` and `/name opt: opt:` in backticks, as the message table writes a command. */
+const COMMAND = /`\/([a-z][\w-]*)( [a-z][\w-]*)?((?: [a-z_]+:)*)`/g;
 
 export function linkCommands(text: string, ids: ReadonlyMap<string, string>): string {
-	return text.replace(COMMAND, (whole, name: string, options: string) => {
+	return text.replace(COMMAND, (whole, name: string, sub: string | undefined, options: string) => {
 		const id = ids.get(name);
 		if (!id) return whole;
-		return options ? `</${name}:${id}> \`${options.trim()}\`` : `</${name}:${id}>`;
+		const mention = `</${name}${sub ?? ''}:${id}>`;
+		return options ? `${mention} \`${options.trim()}\`` : mention;
 	});
 }
 

@@ -2,7 +2,9 @@ import type {
 	AutocompleteInteraction,
 	ButtonInteraction,
 	ChatInputCommandInteraction,
+	MessageContextMenuCommandInteraction,
 	RESTPostAPIChatInputApplicationCommandsJSONBody,
+	RESTPostAPIContextMenuApplicationCommandsJSONBody,
 	StringSelectMenuInteraction,
 } from 'discord.js';
 import type { Archive } from '../archive/archive.ts';
@@ -10,7 +12,7 @@ import type { Config } from '../config.ts';
 import type { Logger } from '../log.ts';
 import type { Locale } from '../i18n.ts';
 import type { Scheduler } from '../delivery/scheduler.ts';
-import type { Subscriptions } from '../store/store.ts';
+import type { Members, Subscriptions } from '../store/store.ts';
 
 /**
  * What a handler may use. Wired once in the runtime and passed down as a plain object;
@@ -23,6 +25,8 @@ export interface BotContext {
 	now: () => Date;
 	subscriptions: Subscriptions;
 	scheduler: Scheduler;
+	/** Members' own records: every handler passes the interaction's user id, never one from input. */
+	members: Members;
 }
 
 export interface CommandRun<I> {
@@ -67,4 +71,10 @@ export interface ButtonRoute {
 export interface SelectRoute {
 	prefix: string;
 	handle(run: CommandRun<StringSelectMenuInteraction>, args: string[]): Promise<void>;
+}
+
+/** A message context-menu command ("Apps" on a message): registered and routed by its name. */
+export interface MessageMenuCommand {
+	data: RESTPostAPIContextMenuApplicationCommandsJSONBody;
+	execute(run: CommandRun<MessageContextMenuCommandInteraction>): Promise<void>;
 }

@@ -5,10 +5,11 @@ import {
 	type ButtonInteraction,
 	type ChatInputCommandInteraction,
 	type Interaction,
+	type MessageContextMenuCommandInteraction,
 	type StringSelectMenuInteraction,
 } from 'discord.js';
 import { localeOf, t } from '../i18n.ts';
-import type { BotContext, ButtonRoute, Command, SelectRoute } from './command.ts';
+import type { BotContext, ButtonRoute, Command, MessageMenuCommand, SelectRoute } from './command.ts';
 import { StoreUnavailableError } from '../store/store.ts';
 import { UserError } from './errors.ts';
 import { pagedMessageLocale } from './paging.ts';
@@ -25,9 +26,23 @@ export function createDispatcher(
 	buttons: readonly ButtonRoute[],
 	ctx: BotContext,
 	selects: readonly SelectRoute[] = [],
+	menus: readonly MessageMenuCommand[] = [],
 ): Dispatcher {
 	const byName = new Map(commands.map((c) => [c.data.name, c]));
 	const inFlight = new Set<Promise<void>>();
+	const menuByName = new Map(menus.map((m) => [m.data.name, m]));
+
+	async function onMenu(interaction: MessageContextMenuCommandInteraction): Promise<void> {
+		const menu = menuByName.get(interaction.commandName);
+		const locale = localeOf(interaction.locale);
+		const log = ctx.logger.child({ menu: interaction.commandName, interaction: interaction.id });
+		try {
+			if (!menu) throw new UserError('error.generic');
+			await menu.execute({ interaction, ctx, locale });
+		} catch (err) {
+			await answerError(interaction, err, locale, log);
+		}
+	}
 
 	async function onCommand(interaction: ChatInputCommandInteraction): Promise<void> {
 		const command = byName.get(interaction.commandName);
@@ -101,6 +116,7 @@ export function createDispatcher(
 
 	async function handle(interaction: Interaction): Promise<void> {
 		if (interaction.isChatInputCommand()) return onCommand(interaction);
+		if (interaction.isMessageContextMenuCommand()) return onMenu(interaction);
 		if (interaction.isAutocomplete()) return onAutocomplete(interaction);
 		if (interaction.isButton()) return onButton(interaction);
 		if (interaction.isStringSelectMenu()) return onSelect(interaction);
@@ -120,7 +136,7 @@ export function createDispatcher(
 }
 
 async function answerError(
-	interaction: ChatInputCommandInteraction | ButtonInteraction | StringSelectMenuInteraction,
+	interaction: ChatInputCommandInteraction | ButtonInteraction | StringSelectMenuInteraction | MessageContextMenuCommandInteraction,
 	err: unknown,
 	locale: ReturnType<typeof localeOf>,
 	log: BotContext['logger'],

@@ -1,4 +1,4 @@
-import type { RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord.js';
+import type { RESTPostAPIChatInputApplicationCommandsJSONBody, RESTPostAPIContextMenuApplicationCommandsJSONBody } from 'discord.js';
 
 type Localizable = {
 	name: string;
@@ -26,4 +26,11 @@ export function commandBodies(
 	commands: ReadonlyArray<{ data: RESTPostAPIChatInputApplicationCommandsJSONBody }>,
 ): RESTPostAPIChatInputApplicationCommandsJSONBody[] {
 	return commands.map((c) => withEnglishLocale(c.data as Localizable) as RESTPostAPIChatInputApplicationCommandsJSONBody);
+}
+
+/** Context-menu commands have a name and no description; their name is localized the same way. */
+export function menuBodies(
+	menus: ReadonlyArray<{ data: RESTPostAPIContextMenuApplicationCommandsJSONBody }>,
+): RESTPostAPIContextMenuApplicationCommandsJSONBody[] {
+	return menus.map((m) => withEnglishLocale(m.data as Localizable) as RESTPostAPIContextMenuApplicationCommandsJSONBody);
 }

@@ -8,6 +8,7 @@ import {
 	type ButtonInteraction,
 	type ChatInputCommandInteraction,
 	type InteractionReplyOptions,
+	type MessageContextMenuCommandInteraction,
 	type MessageActionRowComponentBuilder,
 	type StringSelectMenuInteraction,
 } from 'discord.js';
@@ -22,9 +23,11 @@ export interface ReplyBody {
 	embeds?: APIEmbed[];
 	components?: Components;
 	ephemeral?: boolean;
+	/** Attachments (an export), sent as multipart with the reply. */
+	files?: Array<{ attachment: Buffer; name: string }>;
 }
 
-type Answerable = ChatInputCommandInteraction | ButtonInteraction | StringSelectMenuInteraction;
+type Answerable = ChatInputCommandInteraction | ButtonInteraction | StringSelectMenuInteraction | MessageContextMenuCommandInteraction;
 
 // Nothing the bot says in a reply may ping anyone: a quoted title or summary can hold @everyone.
 const NO_MENTIONS = { parse: [] as [] };
@@ -40,6 +43,7 @@ export async function respond(interaction: Answerable, body: ReplyBody): Promise
 		...(content === undefined ? {} : { content }),
 		embeds: (body.embeds ?? []).map((e) => (e.description ? { ...e, description: linkCommands(e.description, ids) } : e)),
 		components: body.components ?? [],
+		...(body.files ? { files: body.files } : {}),
 		allowedMentions: NO_MENTIONS,
 	};
 	if (interaction.deferred || interaction.replied) {

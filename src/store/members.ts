@@ -28,6 +28,7 @@ export type FollowResult = 'added' | 'exists' | 'full';
 export interface Follower {
 	userId: string;
 	follows: Follow[];
+	locale: 'ko' | 'en-US' | undefined;
 }
 
 /**
@@ -44,7 +45,7 @@ export interface Members {
 	/** Oldest first, as followed. */
 	follows(userId: string): Promise<Follow[]>;
 	/** `startAfterDate`: the newest digest when the follow is made, so it alerts from the next one. */
-	follow(userId: string, query: string, startAfterDate: string | null): Promise<FollowResult>;
+	follow(userId: string, query: string, startAfterDate: string | null, locale?: 'ko' | 'en-US'): Promise<FollowResult>;
 	/** Removes the follow whose query matches (case and spacing aside). */
 	unfollow(userId: string, query: string): Promise<boolean>;
 	/** Every member with at least one follow. */
@@ -76,15 +77,19 @@ export function createMembers(records: Records, ttlMs: number, now: () => Date):
 		return record && record.userId === u ? record.papers : [];
 	}
 
-	async function followList(u: string): Promise<Follow[]> {
+	async function followRecord(u: string): Promise<FollowList | null> {
 		const record = await records.read(storeKeys.follows(u), FollowList);
-		return record && record.userId === u ? record.follows : [];
+		return record && record.userId === u ? record : null;
 	}
 
-	async function writeFollows(u: string, follows: Follow[]): Promise<void> {
+	async function followList(u: string): Promise<Follow[]> {
+		return (await followRecord(u))?.follows ?? [];
+	}
+
+	async function writeFollows(u: string, follows: Follow[], locale: FollowList['locale']): Promise<void> {
 		const key = storeKeys.follows(u);
 		if (follows.length === 0) await records.delete(key);
-		else await records.write(key, FollowList.parse({ userId: u, follows }));
+		else await records.write(key, FollowList.parse({ userId: u, follows, ...(locale ? { locale } : {}) }));
 	}
 
 	return {
@@ -129,15 +134,16 @@ export function createMembers(records: Records, ttlMs: number, now: () => Date):
 			return followList(user(userId));
 		},
 
-		async follow(userId, query, startAfterDate) {
+		async follow(userId, query, startAfterDate, locale) {
 			const u = user(userId);
 			const typed = FollowQuery.parse(query);
 			if (startAfterDate !== null) isoDate(startAfterDate);
 			return serial(storeKeys.follows(u), async () => {
-				const follows = await followList(u);
+				const record = await followRecord(u);
+				const follows = record?.follows ?? [];
 				if (follows.some((f) => followIdentity(f.query) === followIdentity(typed))) return 'exists';
 				if (follows.length >= FOLLOWS_MAX) return 'full';
-				await writeFollows(u, [...follows, { query: typed, createdAt: now().toISOString(), startAfterDate }]);
+				await writeFollows(u, [...follows, { query: typed, createdAt: now().toISOString(), startAfterDate }], locale ?? record?.locale);
 				return 'added';
 			});
 		},
@@ -145,10 +151,11 @@ export function createMembers(records: Records, ttlMs: number, now: () => Date):
 		async unfollow(userId, query) {
 			const u = user(userId);
 			return serial(storeKeys.follows(u), async () => {
-				const follows = await followList(u);
+				const record = await followRecord(u);
+				const follows = record?.follows ?? [];
 				const kept = follows.filter((f) => followIdentity(f.query) !== followIdentity(query));
 				if (kept.length === follows.length) return false;
-				await writeFollows(u, kept);
+				await writeFollows(u, kept, record?.locale);
 				return true;
 			});
 		},
@@ -160,7 +167,8 @@ export function createMembers(records: Records, ttlMs: number, now: () => Date):
 			keys.forEach((key, i) => {
 				const list = lists[i];
 				// A record whose id disagrees with its key would alert the wrong member: skipped.
-				if (list && key === storeKeys.follows(list.userId) && list.follows.length > 0) out.push({ userId: list.userId, follows: list.follows });
+				if (list && key === storeKeys.follows(list.userId) && list.follows.length > 0)
+					out.push({ userId: list.userId, follows: list.follows, locale: list.locale });
 			});
 			return out;
 		},

@@ -189,7 +189,12 @@ export const Follow = z.object({
 export type Follow = z.infer<typeof Follow>;
 
 /** A member's follows, written only by the member's own commands. */
-export const FollowList = z.object({ userId: Snowflake, follows: z.array(Follow).max(FOLLOWS_MAX) });
+export const FollowList = z.object({
+	userId: Snowflake,
+	follows: z.array(Follow).max(FOLLOWS_MAX),
+	/** The language of the member's latest `/follow`: their alerts are written in it. */
+	locale: z.enum(['ko', 'en-US']).optional(),
+});
 export type FollowList = z.infer<typeof FollowList>;
 
 /**

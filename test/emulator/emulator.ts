@@ -9,6 +9,7 @@ import { FixedWindowLimiter, type BucketVerdict } from './ratelimit.ts';
 import { createSnowflakes, shardOf } from './snowflake.ts';
 import { isEmptyMessage, validateBody, type BodyKind, type DiscordErrorBody } from './validate.ts';
 import { forumFields, knownTags, makeForum, NOT_TEXT, refusePost, starterMessage, type ForumSpec, type ForumState } from './forum.ts';
+import { DirectMessages, interactionFiles, parseMultipart, type UploadedFile } from './members.ts';
 
 type Json = Record<string, unknown>;
 
@@ -41,6 +42,8 @@ export interface RequestRecord {
 	window?: number;
 	/** Set when this request was answered by an injected fault. */
 	fault?: boolean;
+	/** Files of a multipart/form-data request, byte for byte. */
+	files?: UploadedFile[];
 }
 
 export interface FaultSpec {
@@ -127,6 +130,8 @@ export interface InteractionHandle {
 	/** Milliseconds from dispatch to the callback; recorded, not enforced. */
 	answeredInMs(): number | undefined;
 	answeredInTime(): boolean | undefined;
+	/** Files the bot attached to the reply, follow-ups and edits. */
+	files(): UploadedFile[];
 }
 
 interface GuildState {
@@ -240,9 +245,8 @@ function extractBody(raw: Buffer, contentType: string | undefined): unknown {
 	if (raw.length === 0) return undefined;
 	const text = raw.toString('utf8');
 	if (contentType?.startsWith('multipart/form-data')) {
-		// Attachments are not stored; the JSON part is what we validate.
-		const m = /name="payload_json"[^\r\n]*\r\n(?:[^\r\n]+\r\n)*\r\n([\s\S]*?)\r\n--/.exec(text);
-		return m?.[1] ? (JSON.parse(m[1]) as unknown) : undefined;
+		// The JSON part is what we validate; the request record keeps the files.
+		return parseMultipart(raw, contentType).json;
 	}
 	try {
 		return JSON.parse(text) as unknown;
@@ -276,6 +280,8 @@ export class Emulator {
 	readonly #faults: Array<FaultSpec & { left: number }> = [];
 	readonly #messageLimiter: FixedWindowLimiter;
 	readonly #globalLimiter: FixedWindowLimiter;
+	/** Users' DM channels and what the bot sent there. */
+	readonly dms: DirectMessages;
 
 	constructor(opts: EmulatorOptions = {}) {
 		this.#opts = opts;
@@ -287,6 +293,14 @@ export class Emulator {
 		const cm = opts.rateLimits?.channelMessages ?? { limit: 5, windowMs: 5000 };
 		this.#messageLimiter = new FixedWindowLimiter({ limit: cm.limit, windowMs: cm.windowMs / this.#scale });
 		this.#globalLimiter = new FixedWindowLimiter({ limit: opts.rateLimits?.globalPerSecond ?? 50, windowMs: 1000 / this.#scale });
+		this.dms = new DirectMessages({
+			nextId: () => this.#ids.next(),
+			limiter: this.#messageLimiter,
+			botUser: this.botUser,
+			nonceWindowMs: () => opts.nonceWindowMs ?? 5 * 60_000,
+			validate: () => opts.validate !== false,
+			changed: () => this.#changed(),
+		});
 		this.#gateway = new Gateway(this.#server, {
 			token: this.token,
 			url: () => this.gatewayUrl,
@@ -583,6 +597,7 @@ export class Emulator {
 			original: () => state.original,
 			answeredInMs: () => (state.answeredAt === undefined ? undefined : state.answeredAt - state.createdAt),
 			answeredInTime: () => (state.answeredAt === undefined ? undefined : state.answeredAt - state.createdAt <= INTERACTION_WINDOW_MS),
+			files: () => interactionFiles(this.requests, id, token),
 		};
 	}
 
@@ -770,6 +785,8 @@ export class Emulator {
 		let reply: Reply;
 		try {
 			record.body = extractBody(Buffer.concat(chunks), req.headers['content-type']);
+			if (req.headers['content-type']?.startsWith('multipart/form-data'))
+				record.files = parseMultipart(Buffer.concat(chunks), req.headers['content-type']).files;
 			const faulted = this.#takeFault(method, path);
 			if (faulted === 'drop') {
 				record.fault = true;
@@ -884,6 +901,10 @@ export class Emulator {
 				const g = this.#guilds.get(seg[1] ?? '');
 				return g ? { status: 200, body: this.#guildPayload(g)['channels'] } : ERR.unknownGuild;
 			}
+			case key === 'POST /users/@me/channels':
+				return this.dms.open(body);
+			case seg[0] === 'channels' && this.dms.has(seg[1] ?? ''):
+				return seg[2] === 'messages' && seg.length === 3 && method === 'POST' ? this.dms.send(seg[1] ?? '', body) : ERR.notFound;
 			case seg[0] === 'channels':
 				return this.#channelRoute(method, seg, body, query);
 			default:
