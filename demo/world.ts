@@ -74,6 +74,26 @@ export async function startWorld(opts: { varDir: string; examplesDir: string; lo
 	});
 	await deployCommands(config, g.id, opts.logger);
 	const bot = await startBot({ config, logger: opts.logger, now: () => clock.now(), settleMs: 200 });
+	// #papers is subscribed from the start, as /subscribe would leave it a day ago: the newest
+	// example is delivered at once, so the page opens on a digest.
+	const papers = g.channels[1];
+	if (papers) {
+		const sub = await bot.ctx.subscriptions.put({
+			guildId: g.id,
+			channelId: papers,
+			time: '09:00',
+			timezone: 'UTC',
+			minVotes: null,
+			top: null,
+			mentionRoleId: null,
+			thread: false,
+			createdAt: clock.now().toISOString(),
+			startAfterDate: addDays(latest, -1),
+			lastDeliveredDate: null,
+			paused: null,
+		});
+		await bot.ctx.scheduler.upsert(sub);
+	}
 
 	return {
 		emu,

@@ -64,8 +64,13 @@ describe.skipIf(!present)('npm run demo in a real browser (headless Chromium, th
 	const openChannel = (name: string) => page.click(`nav a[data-channel="${name}"]`);
 	const messagesText = () => page.locator('#messages').innerText();
 
-	it('answers /paper as a member sees it, its card drawn by the renderer', async () => {
+	it('opens on #papers with the newest example digest already delivered there', async () => {
 		await page.waitForSelector('nav a[data-channel="papers"]');
+		await page.waitForFunction(`document.getElementById('messages').innerText.includes('Daily Papers — 2025-01-07')`, undefined, { timeout: 20_000 });
+		expect(await page.locator('discord-message discord-embed').count()).toBeGreaterThan(0);
+	});
+
+	it('answers /paper as a member sees it, its card drawn by the renderer', async () => {
 		await run('/paper id:2501.01023');
 		await page.waitForSelector('discord-message discord-embed');
 		expect(await messagesText()).toContain('Tiny Teachers');

@@ -148,8 +148,14 @@ function render() {
 }
 
 let loading = null;
+let again = false;
+// One state request at a time; a change told during one is fetched right after it, not lost.
 async function load() {
-	loading ??= (async () => {
+	if (loading) {
+		again = true;
+		return loading;
+	}
+	loading = (async () => {
 		try {
 			const q = new URLSearchParams({ viewer: view.member, ...(view.channelId ? { channel: view.channelId } : {}) });
 			const res = await fetch(`/api/state?${q}`);
@@ -158,6 +164,10 @@ async function load() {
 			render();
 		} finally {
 			loading = null;
+			if (again) {
+				again = false;
+				load();
+			}
 		}
 	})();
 	return loading;
