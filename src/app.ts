@@ -12,6 +12,7 @@ import { describeFatalClose, fatalClose, type FatalClose } from './bot/gateway-c
 import { missingPermissions } from './bot/channels.ts';
 import { notifyPaused, watchGuildLifecycle } from './bot/guild-events.ts';
 import { Scheduler } from './delivery/scheduler.ts';
+import { MemberAlerts, type AlertDeps } from './delivery/alerts.ts';
 import { scheduleFleetJobs, type FleetJobsOptions } from './delivery/fleet.ts';
 import { ledgerTtlMsFor, openStore, type Store } from './store/store.ts';
 import { GitSourceError, openDigestSource } from './source/digest-source.ts';
@@ -36,6 +37,8 @@ export interface BotOptions {
 	settleMs?: number;
 	/** Test hooks for the scheduler: second-level cron patterns, short retries. */
 	scheduler?: Pick<SchedulerOptionsLike, 'cronPattern' | 'retryBaseMs' | 'retryMaxMs' | 'sweepMs' | 'channelLeaseMs' | 'leaseRetryMs'>;
+	/** Members' alerts by DM: pacing and lease overrides (tests, benchmarks). */
+	alerts?: Partial<Pick<AlertDeps, 'perSecond' | 'leaseMs' | 'maxAgeDays'>>;
 	/** Test hooks for the once-per-fleet jobs. */
 	fleet?: Pick<FleetJobsOptions, 'sweepPattern' | 'onSweep'>;
 	/**
@@ -52,6 +55,8 @@ export interface RunningBot {
 	client: Client;
 	ctx: BotContext;
 	loader: ArchiveLoader;
+	/** Members' alerts by DM (tests wait on `idle()`). */
+	alerts: MemberAlerts;
 	/** Scans DIGEST_DIR now (the timer does it every SCAN_INTERVAL_SECONDS). */
 	refresh(): Promise<void>;
 	/** Finishes what is in flight, then disconnects. Safe to call twice. */
@@ -153,6 +158,16 @@ export async function startBot(opts: BotOptions): Promise<RunningBot> {
 		...opts.scheduler,
 	});
 	depth.of = () => scheduler.depth();
+	const alerts = new MemberAlerts({
+		members: store.members,
+		leases: store.leases,
+		archive,
+		rest: client.rest,
+		logger: logger.child({ part: 'alerts' }),
+		now,
+		channelsIdle: () => scheduler.idle(),
+		...opts.alerts,
+	});
 	const ctx: BotContext = { archive, config, logger, now, subscriptions: store.subscriptions, scheduler, members: store.members };
 	const dispatcher = createDispatcher(commands, buttons, ctx, selects, menus);
 	client.on(Events.InteractionCreate, (interaction) => void dispatcher.handle(interaction));
@@ -174,7 +189,11 @@ export async function startBot(opts: BotOptions): Promise<RunningBot> {
 	const rescan = async (settled = false): Promise<ScanResult> => {
 		const r = await (settled ? loader.loadAll() : loader.scan());
 		if (r.added.length + r.changed.length + r.removed.length > 0) logger.info(summariseScan(r), 'digest folder changed');
-		if (r.dates.length > 0 && client.isReady()) await scheduler.onDigestsChanged();
+		if (r.dates.length > 0 && client.isReady()) {
+			await scheduler.onDigestsChanged();
+			// After the channels: a member's DM never holds up a channel's digest.
+			alerts.trigger();
+		}
 		return r;
 	};
 	const refresh = async (settled = false): Promise<void> => void (await rescan(settled));
@@ -225,6 +244,8 @@ export async function startBot(opts: BotOptions): Promise<RunningBot> {
 	logger.info({ user: client.user?.tag, guilds: client.guilds.cache.size }, 'ready');
 	const fleet = scheduleFleetJobs({ leases: store.leases, ledger: store.ledger, logger, ...opts.fleet });
 	await scheduler.start();
+	// A run a restart interrupted is finished from its records.
+	alerts.trigger();
 	const health =
 		config.HEALTH_PORT === undefined
 			? null
@@ -245,6 +266,7 @@ export async function startBot(opts: BotOptions): Promise<RunningBot> {
 	const steps: Array<[string, () => Promise<unknown>]> = [
 		// Deliveries first: a scan in flight may be fanning a digest out to every channel.
 		['deliveries in flight', () => scheduler.stop()],
+		['member alerts in flight', () => alerts.stop()],
 		['following the digest source', () => watching.stop()],
 		['watching the digest folder', async () => folderWatch?.close()],
 		['the digest scan in flight', () => scans.idle()],
@@ -260,6 +282,7 @@ export async function startBot(opts: BotOptions): Promise<RunningBot> {
 		client,
 		ctx,
 		loader,
+		alerts,
 		refresh,
 		stop() {
 			stopping ??= (async () => {

@@ -22,6 +22,7 @@ describe('members save papers and keep their own list', () => {
 	let digestChannel: string;
 	beforeAll(async () => {
 		h = await startHarness({
+			bot: { settleMs: 0 },
 			guilds: [{ channels: 2 }],
 			setup: async (_emu, dir) => void (await writeDigest(`${dir}/digests`, DATE, PAPERS)),
 		});
