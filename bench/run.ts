@@ -5,6 +5,7 @@ import { benchLanding } from './landing.ts';
 import { benchMemory } from './memory.ts';
 import { resultsMarkdown } from './results.ts';
 import { benchSearchStart } from './search-start.ts';
+import { benchStartMode } from './start-mode.ts';
 
 /** `--name value` from the command line, if given. */
 function flag(name: string): string | undefined {
@@ -24,6 +25,7 @@ const sections: { name: string; run: () => Promise<unknown> }[] = [
 		run: () => benchSearchStart({ ...(archiveDir ? { archiveDir } : {}), ...(days ? { days } : {}) }),
 	},
 	{ name: 'landing', run: () => benchLanding() },
+	{ name: 'start-mode', run: () => benchStartMode() },
 ];
 
 const FLAG_VALUES = new Set([archiveDir, flag('days')]);

@@ -12,7 +12,9 @@ import { EXIT } from './exit-codes.ts';
  * total (default: what Discord recommends); SHARD_IDS the shards this machine runs (default: all).
  */
 
-const MAIN = fileURLToPath(new URL('./main.ts', import.meta.url));
+/** Compiled (`npm run start:sharded` runs dist/), the shards run the compiled main on plain node too. */
+const COMPILED = import.meta.url.endsWith('.js');
+const MAIN = fileURLToPath(new URL(COMPILED ? './main.js' : './main.ts', import.meta.url));
 
 /** Discord's recommendation, asked at DISCORD_API_BASE (discord.js's own helper always asks discord.com). */
 export async function recommendedShardCount(config: Config): Promise<number> {
@@ -50,8 +52,8 @@ export async function launchShards(opts: LaunchOptions): Promise<ShardingManager
 		shardList,
 		mode: 'process',
 		respawn: true,
-		// The children run TypeScript directly, as `npm start` does.
-		execArgv: ['--import', 'tsx'],
+		// From the sources (`npm run dev:sharded`), the children run TypeScript directly as well.
+		execArgv: COMPILED ? [] : ['--import', 'tsx'],
 	});
 	manager.on('shardCreate', (shard) => {
 		logger.info({ shard: shard.id, total }, 'shard process started');

@@ -12,15 +12,18 @@ export interface DigestReader {
 /** Reads on the caller's thread: for files small enough that a thread would cost more than it saves. */
 export const inlineReader: DigestReader = { read: readDigest, close: async () => {} };
 
-const ENTRY = new URL('./parse-worker.ts', import.meta.url).href;
+/** Compiled to dist/ (`npm start`), this module is JavaScript, and so is its worker's entry. */
+const COMPILED = import.meta.url.endsWith('.js');
+const ENTRY = new URL(COMPILED ? './parse-worker.js' : './parse-worker.ts', import.meta.url).href;
 
 /*
  * A worker does not inherit the TypeScript loader the bot runs under (Node 20 starts its entry
- * before `--import` hooks apply there), so a small script registers tsx, then imports the
- * entry. tsx is found from this file, whatever the process's working directory.
+ * before `--import` hooks apply there), so from the sources a small script registers tsx, then
+ * imports the entry. tsx is found from this file, whatever the process's working directory.
  */
-const TSX_API = import.meta.resolve('tsx/esm/api');
-const BOOT = `import(${JSON.stringify(TSX_API)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(ENTRY)}); });`;
+const BOOT = COMPILED
+	? `import(${JSON.stringify(ENTRY)});`
+	: `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((tsx) => { tsx.register(); return import(${JSON.stringify(ENTRY)}); });`;
 
 /** No parser thread could start (tsx missing, say): the caller parses on its own thread instead. */
 export class ParserStartError extends Error {
