@@ -149,6 +149,9 @@ describe('members follow searches and get one DM per digest', () => {
 		await h.bot.alerts.idle();
 		expect(dmBody(h, D)).toHaveLength(1);
 		expect(listed(dmBody(h, D)[0]!)).toContain('Robot Arms');
+		// D's DM channel was opened once, before the 50007, and kept.
+		const opens = h.emu.requests.filter((r) => r.path === '/users/@me/channels' && (r.body as { recipient_id?: string }).recipient_id === D);
+		expect(opens).toHaveLength(1);
 	});
 
 	it('/forget-me drops the member’s follows and DM records too', async () => {
@@ -202,6 +205,9 @@ describe('alert DMs across restarts', () => {
 		await second.bot.alerts.idle();
 		expect(second.emu.dms.sentTo(A)).toHaveLength(1);
 		expect(second.emu.dms.sentTo(A)[0]!.body['nonce']).toBe(pending!.nonce);
+		// The DM channel kept from the first process is unknown to this Discord: it was asked for again.
+		expect(second.emu.requests.some((r) => r.status === 404 && r.method === 'POST')).toBe(true);
+		expect(second.emu.requests.filter((r) => r.path === '/users/@me/channels')).toHaveLength(1);
 		expect(await store.members.dm(A, today())).toMatchObject({ state: 'sent' });
 		await second.stop();
 		harnesses.splice(0);

@@ -34,6 +34,7 @@ describe('/forget-me deletes what Paperboy keeps about a member, after they conf
 			messageId: '5',
 			at: new Date().toISOString(),
 		});
+		await h.store.members.setDmChannel(userId, '440000000000000001');
 		await h.store.members.setDmPaused(userId, { reason: 'Cannot send messages to this user', code: 50007, at: new Date().toISOString() });
 	}
 
@@ -68,7 +69,7 @@ describe('/forget-me deletes what Paperboy keeps about a member, after they conf
 		expect(done.type).toBe(7);
 		expect(done.data?.['content']).toContain('everything Paperboy kept about you is deleted');
 		const raw = storeRecords(h.store);
-		for (const prefix of ['saved:', 'follows:', 'dm:', 'dmpause:']) expect(await raw.keys(`${prefix}${ME}`)).toEqual([]);
+		for (const prefix of ['saved:', 'follows:', 'dm:', 'dmpause:', 'dmchannel:']) expect(await raw.keys(`${prefix}${ME}`)).toEqual([]);
 		expect(await h.store.members.saved(OTHER)).toHaveLength(2);
 		expect(await h.store.members.follows(OTHER)).toHaveLength(1);
 		expect(await h.store.members.dms(OTHER)).toHaveLength(1);

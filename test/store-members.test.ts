@@ -125,6 +125,15 @@ function membersContract(makeLocation: () => Promise<Location>) {
 		await expect(store.members.setDm({ ...dm(A, '2024-12-11'), nonce: 'x'.repeat(26) })).rejects.toThrow();
 	});
 
+	it('keeps a member’s DM channel id', async () => {
+		const store = await open();
+		expect(await store.members.dmChannel(A)).toBeNull();
+		await store.members.setDmChannel(A, '123456789012345678');
+		expect(await (await open()).members.dmChannel(A)).toBe('123456789012345678');
+		expect(await store.members.dmChannel(B)).toBeNull();
+		await expect(store.members.setDmChannel(A, 'dm')).rejects.toThrow();
+	});
+
 	it('pauses and resumes a member’s alerts', async () => {
 		const store = await open();
 		const paused = { reason: 'Cannot send messages to this user', code: 50007, at: '2024-12-09T00:00:00.000Z' };
@@ -142,10 +151,13 @@ function membersContract(makeLocation: () => Promise<Location>) {
 			await store.members.follow(u, 'diffusion', null);
 			await store.members.setDm(dm(u, '2024-12-09'));
 			await store.members.setDmPaused(u, { reason: 'x', code: 50007, at: '2024-12-09T00:00:00.000Z' });
+			await store.members.setDmChannel(u, '88');
 		}
-		expect(await store.members.forget(A)).toBe(4);
+		expect(await store.members.forget(A)).toBe(5);
 		const raw = storeRecords(store);
-		for (const prefix of ['saved:', 'follows:', 'dm:', 'dmpause:']) expect(await raw.keys(`${prefix}${A}`)).toEqual([]);
+		for (const prefix of ['saved:', 'follows:', 'dm:', 'dmpause:', 'dmchannel:']) expect(await raw.keys(`${prefix}${A}`)).toEqual([]);
+		expect(await store.members.dmChannel(A)).toBeNull();
+		expect(await store.members.dmChannel(B)).toBe('88');
 		expect(await store.members.saved(A)).toEqual([]);
 		expect(await store.members.follows(A)).toEqual([]);
 		expect(await store.members.dms(A)).toEqual([]);

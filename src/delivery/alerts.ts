@@ -24,6 +24,8 @@ export interface AlertDeps {
 	perSecond?: number;
 	/** How long one process holds the digest's alerts before another may take over (a crash). */
 	leaseMs?: number;
+	/** DMs in flight at once: each waits on Discord's answer, so one at a time could not use its share. */
+	concurrency?: number;
 	/** A digest older than this (days before today, UTC) alerts no one: its records may have expired, and it is not news. */
 	maxAgeDays?: number;
 }
@@ -42,6 +44,8 @@ export interface AlertRun {
 export const ALERTS_PER_SECOND = 20;
 const LEASE_MS = 30_000;
 const MAX_AGE_DAYS = 2;
+const CONCURRENCY = 8;
+const UNKNOWN_CHANNEL = 10003;
 /** Discord: "Cannot send messages to this user". Also 50278 for users who share no server any more. */
 const CANNOT_DM = new Set([50007, 50278]);
 
@@ -50,7 +54,6 @@ export class MemberAlerts {
 	private again = false;
 	private stopped = false;
 	private retry: NodeJS.Timeout | undefined;
-	private readonly dmChannels = new Map<string, string>();
 	private nextSlot = 0;
 
 	constructor(private readonly deps: AlertDeps) {}
@@ -119,15 +122,21 @@ export class MemberAlerts {
 			result.matchMs = performance.now() - started;
 			result.planned = plans.length;
 			let renewedAt = Date.now();
-			for (const plan of plans) {
-				if (this.stopped) break;
-				if (Date.now() - renewedAt > leaseMs / 3) {
-					if (!(await deps.leases.renew(lease, leaseMs))) break;
-					renewedAt = Date.now();
+			let lost = false;
+			let next = 0;
+			const worker = async () => {
+				while (next < plans.length && !this.stopped && !lost) {
+					if (Date.now() - renewedAt > leaseMs / 3) {
+						renewedAt = Date.now();
+						if (!(await deps.leases.renew(lease, leaseMs))) lost = true;
+					}
+					const plan = plans[next++];
+					if (!plan || lost) break;
+					await deps.channelsIdle();
+					await this.deliver(date, plan, result);
 				}
-				await deps.channelsIdle();
-				await this.deliver(date, plan, result);
-			}
+			};
+			await Promise.all(Array.from({ length: Math.max(1, deps.concurrency ?? CONCURRENCY) }, worker));
 		} finally {
 			await deps.leases.unlock(lease);
 		}
@@ -157,12 +166,21 @@ export class MemberAlerts {
 		};
 		if (!record) await members.setDm(pending);
 		try {
-			const channelId = await this.dmChannel(plan.userId, result);
-			await this.pace();
-			result.requests += 1;
-			const posted = (await this.deps.rest.post(Routes.channelMessages(channelId), {
-				body: { ...alertMessage(date, alert), nonce, enforce_nonce: true, allowed_mentions: { parse: [] } },
-			})) as { id: string };
+			const body = { ...alertMessage(date, alert), nonce, enforce_nonce: true, allowed_mentions: { parse: [] } };
+			const send = async (channelId: string) => {
+				await this.pace();
+				result.requests += 1;
+				return (await this.deps.rest.post(Routes.channelMessages(channelId), { body })) as { id: string };
+			};
+			const kept = await members.dmChannel(plan.userId);
+			let posted: { id: string };
+			try {
+				posted = await send(kept ?? (await this.openDm(plan.userId, result)));
+			} catch (err) {
+				// A kept channel Discord no longer knows (10003): asked for again, once.
+				if (!(kept && err instanceof DiscordAPIError && err.code === UNKNOWN_CHANNEL)) throw err;
+				posted = await send(await this.openDm(plan.userId, result));
+			}
 			await members.setDm({ ...pending, state: 'sent', messageId: posted.id, at: now().toISOString() });
 			result.sent += 1;
 		} catch (err) {
@@ -182,13 +200,12 @@ export class MemberAlerts {
 		}
 	}
 
-	private async dmChannel(userId: string, result: AlertRun): Promise<string> {
-		const known = this.dmChannels.get(userId);
-		if (known) return known;
+	private async openDm(userId: string, result: AlertRun): Promise<string> {
 		await this.pace();
 		result.requests += 1;
 		const channel = (await this.deps.rest.post(Routes.userChannels(), { body: { recipient_id: userId } })) as { id: string };
-		this.dmChannels.set(userId, channel.id);
+		// Opening a DM channel is one rate-limit bucket for the whole bot, so each member's is kept.
+		await this.deps.members.setDmChannel(userId, channel.id);
 		return channel.id;
 	}
 }

@@ -1,5 +1,6 @@
 import { isoDate, snowflake, type Records } from './records.ts';
 import {
+	DmChannel,
 	DmPause,
 	DmRecord,
 	FOLLOWS_MAX,
@@ -57,6 +58,9 @@ export interface Members {
 	dmPaused(userId: string): Promise<Paused | null>;
 	/** Null resumes alerts. */
 	setDmPaused(userId: string, paused: Paused | null): Promise<void>;
+	/** The member's DM channel id, once Discord gave it. */
+	dmChannel(userId: string): Promise<string | null>;
+	setDmChannel(userId: string, channelId: string): Promise<void>;
 	/** Deletes every record kept about the member. Returns how many records went. */
 	forget(userId: string): Promise<number>;
 }
@@ -203,9 +207,26 @@ export function createMembers(records: Records, ttlMs: number, now: () => Date):
 			else await records.write(storeKeys.dmPause(u), DmPause.parse({ userId: u, paused }));
 		},
 
+		async dmChannel(userId) {
+			const u = user(userId);
+			const record = await records.read(storeKeys.dmChannel(u), DmChannel);
+			return record && record.userId === u ? record.channelId : null;
+		},
+
+		async setDmChannel(userId, channelId) {
+			const u = user(userId);
+			await records.write(storeKeys.dmChannel(u), DmChannel.parse({ userId: u, channelId }));
+		},
+
 		async forget(userId) {
 			const u = user(userId);
-			const keys = [storeKeys.saved(u), storeKeys.follows(u), storeKeys.dmPause(u), ...(await backend.keysWithPrefix(storeKeys.dmPrefix(u)))];
+			const keys = [
+				storeKeys.saved(u),
+				storeKeys.follows(u),
+				storeKeys.dmPause(u),
+				storeKeys.dmChannel(u),
+				...(await backend.keysWithPrefix(storeKeys.dmPrefix(u))),
+			];
 			const present = (await records.getMany(keys)).filter((v) => v !== undefined && v !== null).length;
 			await serial(storeKeys.saved(u), () => serial(storeKeys.follows(u), () => records.deleteMany(keys)));
 			return present;

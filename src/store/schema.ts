@@ -162,6 +162,7 @@ export const storeKeys = {
 	dm: (userId: string, date: string) => `dm:${userId}:${date}`,
 	dmPrefix: (userId: string) => `dm:${userId}:`,
 	dmPause: (userId: string) => `dmpause:${userId}`,
+	dmChannel: (userId: string) => `dmchannel:${userId}`,
 } as const;
 
 /** More saved papers than this is an archive of one's own; the oldest would never be read again. */
@@ -213,6 +214,10 @@ export const DmRecord = z.object({
 	at: Timestamp,
 });
 export type DmRecord = z.infer<typeof DmRecord>;
+
+/** A member's DM channel: Discord gives the same one every time, so it is asked for once. */
+export const DmChannel = z.object({ userId: Snowflake, channelId: Snowflake });
+export type DmChannel = z.infer<typeof DmChannel>;
 
 /** Why alerts to a member stopped (50007: they do not take DMs from the bot). */
 export const DmPause = z.object({ userId: Snowflake, paused: Paused });

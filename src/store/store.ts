@@ -30,6 +30,7 @@ export type { Follower, FollowResult, Members, SaveResult } from './members.ts';
  *   follows:<user>            FollowList, a member's follows
  *   dm:<user>:<date>          DmRecord, the alert DM for that digest (ttl)
  *   dmpause:<user>            DmPause, why alerts to the member stopped
+ *   dmchannel:<user>          DmChannel, the member's DM channel id
  *   meta:generation           a plain integer, raised before every write (see guard.ts)
  * Every read is validated; a record that fails is logged with its key and treated as absent,
  * except a ledger record, which throws CorruptRecordError (absent would mean "post it again").
@@ -77,7 +78,21 @@ export interface Store {
 }
 
 const NAMESPACE_RE = /^[A-Za-z0-9_.-]{1,64}$/;
-const RESERVED_NAMESPACES = new Set(['sub', 'guild', 'ledger', 'thread', 'pending', 'setting', 'lock', 'meta', 'saved', 'follows', 'dm', 'dmpause']);
+const RESERVED_NAMESPACES = new Set([
+	'sub',
+	'guild',
+	'ledger',
+	'thread',
+	'pending',
+	'setting',
+	'lock',
+	'meta',
+	'saved',
+	'follows',
+	'dm',
+	'dmpause',
+	'dmchannel',
+]);
 const INTEGRITY_CHECK_MS = 30_000;
 
 export async function openStore(url: string = DEFAULT_STORE_URL, opts: StoreOptions = {}): Promise<Store> {
