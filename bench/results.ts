@@ -1,4 +1,5 @@
 import os from 'node:os';
+import type { AlertsBenchResult } from './alerts.ts';
 import type { ArchiveBenchResult } from './archive.ts';
 import type { DeliveryBenchResult } from './delivery.ts';
 import type { LandingBenchResult } from './landing.ts';
@@ -12,6 +13,7 @@ export function resultsMarkdown(results: Record<string, unknown>): string {
 	const m = results['memory'] as MemoryBenchResult | undefined;
 	const s = results['search-start'] as SearchStartBenchResult | undefined;
 	const l = results['landing'] as LandingBenchResult | undefined;
+	const al = results['alerts'] as AlertsBenchResult | undefined;
 	const rows: string[] = ['| figure | value | what limits it |', '|---|---|---|'];
 	for (const r of d?.rows ?? []) {
 		rows.push(
@@ -48,6 +50,16 @@ export function resultsMarkdown(results: Record<string, unknown>): string {
 		rows.push(
 			`| the same, polling only (DIGEST_WATCH=off, SCAN_INTERVAL_SECONDS=${p.scanIntervalSeconds}; ${p.drops} drops) | p50 ${p.p50Ms} ms · p99 ${p.p99Ms} ms → **${l.ratio}×** the watched p50 | the scan period: a file waits for the next scan |`,
 		);
+	}
+	if (al) {
+		rows.push(
+			`| matching ${al.follows} follows (${al.members} members) against one ${al.papers}-paper digest | ${al.matchMs} ms in memory; ${al.matchWithStoreMs} ms with the follows read from SQLite | CPU (each distinct query once over the day's words); then reading the follow records |`,
+		);
+		for (const r of al.rows) {
+			rows.push(
+				`| alert DMs, ${r.pacing} (${r.perSecond >= 1000 ? 'unpaced' : `${r.perSecond} req/s at ${al.scale}× scale`}) | ${r.dms} DMs, ${r.requests} requests in ${r.wallSeconds} s; bound ${r.boundSeconds} s → **${r.ratio}×** | ${r.pacing.includes('first') ? 'opening each DM channel: one rate-limit bucket for the whole bot, so one at a time' : r.perSecond >= 1000 ? 'global rate limit' : "the alerts' own pacing: 20 of the 50 req/s, the rest left to channels"} |`,
+			);
+		}
 	}
 	const when = new Date().toISOString().slice(0, 10);
 	return [

@@ -1,4 +1,5 @@
 import { writeFile } from 'node:fs/promises';
+import { benchAlerts } from './alerts.ts';
 import { benchArchive } from './archive.ts';
 import { benchDelivery } from './delivery.ts';
 import { benchLanding } from './landing.ts';
@@ -25,6 +26,7 @@ const sections: { name: string; run: () => Promise<unknown> }[] = [
 		run: () => benchSearchStart({ ...(archiveDir ? { archiveDir } : {}), ...(days ? { days } : {}) }),
 	},
 	{ name: 'landing', run: () => benchLanding() },
+	{ name: 'alerts', run: () => benchAlerts() },
 	{ name: 'start-mode', run: () => benchStartMode() },
 ];
 
