@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { FOLLOWS_MAX, SAVED_MAX, storeKeys, type DmRecord } from '../src/store/schema.ts';
 import { openStore, type Store, type StoreOptions } from '../src/store/store.ts';
 import { cleanupRedisNamespace, REDIS_URL, redisAvailable, redisPttl, uniqueRedisNamespace } from './helpers/redis.ts';
@@ -180,6 +180,30 @@ describe('members store (sqlite)', () => {
 		const dir = mkdtempSync(join(tmpdir(), 'paperboy-members-'));
 		const url = `sqlite://${join(dir, 'p.sqlite')}`;
 		return { open: (opts) => openStore(url, opts), dispose: async () => rmSync(dir, { recursive: true, force: true }) };
+	});
+});
+
+describe('members store (sqlite) expiry', () => {
+	it('sweepExpired deletes expired alert records from the file, and nothing a member keeps', async () => {
+		const dir = mkdtempSync(join(tmpdir(), 'paperboy-members-'));
+		const store = await openStore(`sqlite://${join(dir, 'p.sqlite')}`, { ledgerTtlMs: 1000 });
+		try {
+			await store.members.setDm(dm(A, '2024-12-09'));
+			await store.members.save(A, ['2412.00001']);
+			expect(await store.ledger.sweepExpired()).toBe(0);
+			vi.useFakeTimers({ toFake: ['Date'] });
+			try {
+				vi.setSystemTime(Date.now() + 5000);
+				expect(await store.ledger.sweepExpired()).toBe(1);
+			} finally {
+				vi.useRealTimers();
+			}
+			expect(await storeRecords(store).get(storeKeys.dm(A, '2024-12-09'))).toBeUndefined();
+			expect(await store.members.saved(A)).toHaveLength(1);
+		} finally {
+			await store.close();
+			rmSync(dir, { recursive: true, force: true });
+		}
 	});
 });
 

@@ -161,6 +161,7 @@ export const storeKeys = {
 	followsPrefix: 'follows:',
 	dm: (userId: string, date: string) => `dm:${userId}:${date}`,
 	dmPrefix: (userId: string) => `dm:${userId}:`,
+	dmAllPrefix: 'dm:',
 	dmPause: (userId: string) => `dmpause:${userId}`,
 	dmChannel: (userId: string) => `dmchannel:${userId}`,
 } as const;

@@ -5,6 +5,7 @@ import { createLeases, type Leases } from './leases.ts';
 import { createLedger, migrateLegacyPending, type Ledger } from './ledger.ts';
 import { createMembers, type Members } from './members.ts';
 import { registerBackend } from './raw.ts';
+import { storeKeys } from './schema.ts';
 import { createRecords } from './records.ts';
 import { openRedis } from './redis.ts';
 import { openSqlite } from './sqlite.ts';
@@ -143,7 +144,8 @@ export async function openStore(url: string = DEFAULT_STORE_URL, opts: StoreOpti
 			setPending: ledger.setPending,
 			getThread: ledger.getThread,
 			setThread: ledger.setThread,
-			sweepExpired: ledger.sweepExpired,
+			// Members' alert records expire with the ledger; SQLite drops them only when swept or read.
+			sweepExpired: async () => (await ledger.sweepExpired()) + (await backend.sweepExpired(storeKeys.dmAllPrefix)),
 			mayHaveRolledBack: ledger.mayHaveRolledBack,
 			confirmed: ledger.confirmed,
 		},
