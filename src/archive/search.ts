@@ -2,7 +2,7 @@ import type { ArchivedPaper } from '../digest/schema.ts';
 import type { ArchiveChange, Days } from './days.ts';
 import type { Ranking } from './ranking.ts';
 import { SearchIndex, lowerBound, topK } from './search-index.ts';
-import { isHangul, nfkcStable, normalise, words } from './tokens.ts';
+import { isHangul, nfkcStable, normalise, queryTerms, squeezeHangul, words } from './tokens.ts';
 
 export const SUGGEST_LIMIT = 25;
 
@@ -63,9 +63,11 @@ export class Search {
 	}
 
 	/**
-	 * Papers whose title, authors or summary hold every word of the query; title matches first.
-	 * Indexes whatever is left first, in one go: for one-shot tools and tests; the bot waits
-	 * for `whenReady` instead.
+	 * Papers whose title, authors or summary hold every word of the query, a Hangul word whether
+	 * the text spaces it or not ("강화학습" finds "강화 학습" too). Ranked: papers holding the Hangul
+	 * words typed apart as one compound first (what "강화 학습" means, not "트레이닝을 강화 … 학습"),
+	 * then the more of the words the title holds, then votes. Indexes whatever is left first, in
+	 * one go: for one-shot tools and tests; the bot waits for `whenReady` instead.
 	 */
 	search(query: string, opts: { limit?: number; offset?: number } = {}): { total: number; results: ArchivedPaper[] } {
 		const terms = words(query);
@@ -80,13 +82,21 @@ export class Search {
 				return p !== undefined && needle.every((n) => this.holds(p, n));
 			});
 		}
-		const inTitle = new Set(this.index.candidates(terms, { titleOnly: true }));
+		const distinct = new Set(terms);
+		const compounds = queryTerms(query).filter((t) => isHangul(t) && !distinct.has(t));
+		// How many of the query's terms each title holds: a title match counts for more than the summary's.
+		const titleHits = new Map<string, number>();
+		for (const term of distinct) for (const id of this.index.candidates([term], { titleOnly: true })) titleHits.set(id, (titleHits.get(id) ?? 0) + 1);
 		const { order, rankOf } = this.ranking.order();
-		// A number per match that sorts as the results do: title matches first, then by votes.
+		// A number per match that sorts as the results do: compounds missing, then terms missing from the title, then votes.
 		const scores: number[] = [];
 		for (const id of ids) {
 			const r = rankOf.get(id);
-			if (r !== undefined) scores.push(inTitle.has(id) ? r : order.length + r);
+			if (r === undefined) continue;
+			const p = compounds.length > 0 ? this.days.paper(id) : undefined;
+			const compoundsMissing = p ? compounds.filter((c) => !this.holds(p, c)).length : 0;
+			const titleMissing = distinct.size - Math.min(distinct.size, titleHits.get(id) ?? 0);
+			scores.push((compoundsMissing * (distinct.size + 1) + titleMissing) * order.length + r);
 		}
 		const offset = Math.max(0, opts.offset ?? 0);
 		const limit = Math.max(0, opts.limit ?? 10);
@@ -152,8 +162,9 @@ export class Search {
 	 * per field says the same without normalising the whole paper on each query.
 	 */
 	private holds(p: ArchivedPaper, n: string): boolean {
-		if (this.unstableText.has(p.id)) return haystack(p).includes(n);
-		return p.title.includes(n) || p.authors.some((a) => a.includes(n)) || p.summary.some((s) => s.text.includes(n) || (s.label?.includes(n) ?? false));
+		if (this.unstableText.has(p.id)) return squeezeHangul(haystack(p)).includes(n);
+		const has = (text: string) => text.includes(n) || squeezeHangul(text).includes(n);
+		return has(p.title) || p.authors.some(has) || p.summary.some((s) => has(s.text) || (s.label != null && has(s.label)));
 	}
 
 	private ids(): string[] {

@@ -30,8 +30,42 @@ export function keysOf(word: string): string[] {
 	return out;
 }
 
-/** Every distinct index key of a text. */
+/** Two Hangul syllables with only spaces between them: where Korean spacing may go either way. */
+const SPACED_HANGUL = /(\p{Script=Hangul})[ \t\u00a0]+(?=(\p{Script=Hangul}))/gu;
+
+/**
+ * Every distinct index key of a text. Across a space between two Hangul words the bigram is
+ * indexed too ("강화 학습" also gives "화학"), so a compound typed without the space finds it.
+ */
 export function indexKeys(text: string, into: Set<string> = new Set()): Set<string> {
-	for (const w of words(text)) for (const k of keysOf(w)) into.add(k);
+	const norm = normalise(text);
+	for (const w of norm.match(RUNS) ?? []) for (const k of keysOf(w)) into.add(k);
+	if (HANGUL_ANYWHERE.test(norm)) for (const m of norm.matchAll(SPACED_HANGUL)) into.add(`${m[1]}${m[2]}`);
 	return into;
+}
+
+const HANGUL_ANYWHERE = /\p{Script=Hangul}/u;
+
+/** The text with the spaces between Hangul words taken out: "강화 학습" reads as "강화학습". */
+export function squeezeHangul(text: string): string {
+	return text.replace(SPACED_HANGUL, '$1');
+}
+
+/**
+ * A query's terms: its words, with Hangul words typed apart joined into one ("강화 학습" is
+ * "강화학습"), since Korean spacing varies between writers and the same compound is meant.
+ */
+export function queryTerms(query: string): string[] {
+	const norm = normalise(query);
+	const out: string[] = [];
+	let end = -1;
+	for (const m of norm.matchAll(RUNS)) {
+		const w = m[0];
+		const start = m.index ?? 0;
+		const last = out.at(-1);
+		if (last !== undefined && isHangul(last) && isHangul(w) && /^[ \t\u00a0]+$/.test(norm.slice(end, start))) out[out.length - 1] = last + w;
+		else out.push(w);
+		end = start + w.length;
+	}
+	return out;
 }
