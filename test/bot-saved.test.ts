@@ -139,6 +139,23 @@ describe('members save papers and keep their own list', () => {
 		);
 	});
 
+	it('autocomplete for /saved remove offers the asker’s own papers only', async () => {
+		const complete = async (userId: string) => {
+			const res = await h.emu
+				.interact({
+					guildId: guild,
+					channelId: channel,
+					userId,
+					type: 4,
+					data: { name: 'saved', type: 1, options: [{ name: 'remove', type: SUB, options: [{ name: 'paper', type: STRING, value: '', focused: true }] }] },
+				})
+				.response();
+			return ((res.data?.['choices'] as Array<{ value: string }> | undefined) ?? []).map((c) => c.value);
+		};
+		expect(await complete(ASKER)).toContain(PAPERS[13]!.id);
+		expect(await complete(OTHER)).toEqual([]);
+	});
+
 	it('/saved remove takes a paper off one’s own list only', async () => {
 		const id = PAPERS[3]!.id;
 		const remove = (userId: string) =>
