@@ -72,3 +72,24 @@ describe.skipIf(!present)('judged queries on the real corpus (daily_papers_ko)',
 		expect(archive.search('강화 학습', { limit: 10 }).results.map((p) => p.id)).toEqual(archive.search('강화학습', { limit: 10 }).results.map((p) => p.id));
 	});
 });
+
+describe('a channel topic filter matches Korean as /search does', () => {
+	it('a compound fits the text whether it spaces it or not', async () => {
+		const { passesTopics } = await import('../src/archive/topics.ts');
+		const paper = (text: string) => ({
+			id: '2501.00001',
+			title: 'T',
+			url: '',
+			votes: 1,
+			authors: [],
+			thumbnail: null,
+			summary: [{ label: null, text }],
+			date: '2025-01-07',
+			dates: ['2025-01-07'],
+		});
+		expect(passesTopics(paper('강화 학습 기반의 정책'), { include: ['강화학습'] })).toBe(true);
+		expect(passesTopics(paper('강화학습으로 제어'), { include: ['강화학습'] })).toBe(true);
+		expect(passesTopics(paper('트레이닝을 강화하고 학습'), { include: ['강화학습'] })).toBe(false);
+		expect(passesTopics(paper('강화 학습 기반'), { exclude: ['강화학습'] })).toBe(false);
+	});
+});

@@ -2,7 +2,7 @@ import type { ArchivedPaper } from '../digest/schema.ts';
 import type { ArchiveChange, Days } from './days.ts';
 import type { Ranking } from './ranking.ts';
 import { SearchIndex, lowerBound, topK } from './search-index.ts';
-import { isHangul, nfkcStable, normalise, queryTerms, squeezeHangul, words } from './tokens.ts';
+import { holdsSpaced, isHangul, nfkcStable, normalise, queryTerms, words } from './tokens.ts';
 
 export const SUGGEST_LIMIT = 25;
 
@@ -83,7 +83,11 @@ export class Search {
 			});
 		}
 		const distinct = new Set(terms);
-		const compounds = queryTerms(query).filter((t) => isHangul(t) && !distinct.has(t));
+		// Papers holding each compound: looked for among the compound's own candidates (its bigrams,
+		// the one across the space included), far fewer than the papers holding its words apart.
+		const compounds = queryTerms(query)
+			.filter((t) => isHangul(t) && !distinct.has(t))
+			.map((c) => new Set(this.index.candidates([c]).filter((id) => this.holdsId(id, c))));
 		// How many of the query's terms each title holds: a title match counts for more than the summary's.
 		const titleHits = new Map<string, number>();
 		for (const term of distinct) for (const id of this.index.candidates([term], { titleOnly: true })) titleHits.set(id, (titleHits.get(id) ?? 0) + 1);
@@ -93,8 +97,7 @@ export class Search {
 		for (const id of ids) {
 			const r = rankOf.get(id);
 			if (r === undefined) continue;
-			const p = compounds.length > 0 ? this.days.paper(id) : undefined;
-			const compoundsMissing = p ? compounds.filter((c) => !this.holds(p, c)).length : 0;
+			const compoundsMissing = compounds.filter((c) => !c.has(id)).length;
 			const titleMissing = distinct.size - Math.min(distinct.size, titleHits.get(id) ?? 0);
 			scores.push((compoundsMissing * (distinct.size + 1) + titleMissing) * order.length + r);
 		}
@@ -161,9 +164,14 @@ export class Search {
 	 * every field separator is not Hangul, so for text NFKC leaves alone a plain substring test
 	 * per field says the same without normalising the whole paper on each query.
 	 */
+	private holdsId(id: string, n: string): boolean {
+		const p = this.days.paper(id);
+		return p !== undefined && this.holds(p, n);
+	}
+
 	private holds(p: ArchivedPaper, n: string): boolean {
-		if (this.unstableText.has(p.id)) return squeezeHangul(haystack(p)).includes(n);
-		const has = (text: string) => text.includes(n) || squeezeHangul(text).includes(n);
+		if (this.unstableText.has(p.id)) return holdsSpaced(haystack(p), n);
+		const has = (text: string) => holdsSpaced(text, n);
 		return has(p.title) || p.authors.some(has) || p.summary.some((s) => has(s.text) || (s.label != null && has(s.label)));
 	}
 

@@ -51,6 +51,24 @@ export function squeezeHangul(text: string): string {
 	return text.replace(SPACED_HANGUL, '$1');
 }
 
+const spacedPatterns = new Map<string, RegExp>();
+
+/**
+ * Whether the text holds the Hangul word with or without spaces inside it ("강화학습" in "강화 학습").
+ * A pattern with optional spaces between the syllables, kept per word: it scans the text once,
+ * without making a squeezed copy of it.
+ */
+export function holdsSpaced(text: string, word: string): boolean {
+	if (text.includes(word)) return true;
+	let re = spacedPatterns.get(word);
+	if (!re) {
+		re = new RegExp([...word].map((c) => c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('[ \\t\\u00a0]*'), 'u');
+		if (spacedPatterns.size > 1_000) spacedPatterns.clear();
+		spacedPatterns.set(word, re);
+	}
+	return re.test(text);
+}
+
 /**
  * A query's terms: its words, with Hangul words typed apart joined into one ("강화 학습" is
  * "강화학습"), since Korean spacing varies between writers and the same compound is meant.

@@ -1,10 +1,11 @@
 import type { ArchivedPaper } from '../digest/schema.ts';
-import { isHangul, normalise, words } from './tokens.ts';
+import { holdsSpaced, isHangul, normalise, words } from './tokens.ts';
 
 /**
  * A channel's topic filter, matched the way `/search` matches a query: a term (a word or a
  * phrase) fits a paper whose title, authors or summary hold every word of it — whole words,
- * except Hangul, which is written without spaces inside compounds and so is found inside them.
+ * except Hangul, which is written without spaces inside compounds and so is found inside them,
+ * with or without the spaces a writer put in them ("강화학습" fits "강화 학습").
  */
 export interface TopicFilter {
 	include?: readonly string[] | undefined;
@@ -36,7 +37,7 @@ export function termWords(terms: readonly string[]): string[][] {
 
 function fits(p: ArchivedPaper, term: readonly string[]): boolean {
 	const { words: have, text } = textOf(p);
-	return term.every((w) => (isHangul(w) ? text.includes(w) : have.has(w)));
+	return term.every((w) => (isHangul(w) ? holdsSpaced(text, w) : have.has(w)));
 }
 
 /** Whether a paper passes the filter: it fits some `include` term (when there are any) and no `exclude` term. */
