@@ -4,6 +4,7 @@ import { benchArchive } from './archive.ts';
 import { benchDelivery } from './delivery.ts';
 import { benchLanding } from './landing.ts';
 import { benchMemory } from './memory.ts';
+import { benchMixedLoad } from './mixed-load.ts';
 import { resultsMarkdown } from './results.ts';
 import { benchSearchStart } from './search-start.ts';
 import { benchStartMode } from './start-mode.ts';
@@ -28,6 +29,7 @@ const sections: { name: string; run: () => Promise<unknown> }[] = [
 	{ name: 'landing', run: () => benchLanding() },
 	{ name: 'alerts', run: () => benchAlerts() },
 	{ name: 'start-mode', run: () => benchStartMode() },
+	{ name: 'mixed-load', run: () => benchMixedLoad() },
 ];
 
 const FLAG_VALUES = new Set([archiveDir, flag('days')]);
