@@ -61,9 +61,10 @@ const data = {
 					description_localizations: { ko: '파일 형식' },
 					required: true,
 					choices: [
-						{ name: 'BibTeX', value: 'bibtex' },
-						{ name: 'CSV', value: 'csv' },
-						{ name: 'Markdown', value: 'markdown' },
+						// Format names read the same in both languages.
+						{ name: 'BibTeX', name_localizations: { ko: 'BibTeX' }, value: 'bibtex' },
+						{ name: 'CSV', name_localizations: { ko: 'CSV' }, value: 'csv' },
+						{ name: 'Markdown', name_localizations: { ko: '마크다운' }, value: 'markdown' },
 					],
 				},
 			],
