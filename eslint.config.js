@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-	{ ignores: ['node_modules/', 'coverage/', 'dist/', 'var/', 'test/emulator/discord-api-spec-zod.d.ts'] },
+	{ ignores: ['node_modules/', 'coverage/', 'dist/', 'var/', 'emulator/discord-api-spec-zod.d.ts'] },
 	js.configs.recommended,
 	...tseslint.configs.recommended,
 	{

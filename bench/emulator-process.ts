@@ -1,4 +1,4 @@
-import { startEmulator, type EmulatorOptions } from '../test/emulator/index.ts';
+import { startEmulator, type EmulatorOptions } from '../emulator/index.ts';
 
 /**
  * The emulator in its own process, so its CPU (JSON, rate-limit bookkeeping) does not share an

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openStore } from '../src/store/store.ts';
-import { startEmulator, type Emulator } from '../test/emulator/index.ts';
+import { startEmulator, type Emulator } from '../emulator/index.ts';
 import { subscribe } from '../test/helpers/subscriptions.ts';
 
 export interface LandingRun {

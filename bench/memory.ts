@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openStore } from '../src/store/store.ts';
-import { startEmulator } from '../test/emulator/index.ts';
+import { startEmulator } from '../emulator/index.ts';
 import { subscribe } from '../test/helpers/subscriptions.ts';
 import { writeSyntheticArchive } from './synthetic.ts';
 

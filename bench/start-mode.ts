@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startEmulator } from '../test/emulator/index.ts';
+import { startEmulator } from '../emulator/index.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 /** The two ways to run the bot: the TypeScript sources through tsx, and the compiled dist/ (`npm start`). */

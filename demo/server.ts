@@ -113,7 +113,9 @@ export function demoServer(world: DemoWorld, logger: Logger): { server: Server; 
 			if (!parsed.ok) return send(res, 400, { error: parsed.error });
 			const handle = interact(body.member, body.channelId, body.locale, 2, parsed.data);
 			sent.push({ at: Date.now(), channelId: body.channelId, member: body.member, command: body.line.trim(), handle });
-			await handle.response(10_000).catch(() => undefined);
+			// A deferred command is answered by its first edit: the page's command is done when the member sees it.
+			const first = await handle.response(10_000).catch(() => undefined);
+			if (first?.type === 5) await handle.waitForEdits(1, 10_000).catch(() => undefined);
 			return send(res, 200, { ok: true });
 		}
 		if (method === 'POST' && path === '/api/autocomplete') {

@@ -1,4 +1,4 @@
-import type { Emulator, InteractionHandle } from '../test/emulator/index.ts';
+import type { Emulator, InteractionHandle } from '../emulator/index.ts';
 import { discordMarkdown } from './markdown.ts';
 import type { MemberKey } from './world.ts';
 

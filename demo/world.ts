@@ -6,7 +6,7 @@ import { loadConfig } from '../src/config.ts';
 import { deployCommands } from '../src/deploy.ts';
 import type { Logger } from '../src/log.ts';
 import { addDays } from '../src/time/dates.ts';
-import { startEmulator, type Emulator } from '../test/emulator/index.ts';
+import { startEmulator, type Emulator } from '../emulator/index.ts';
 import { DemoClock } from './clock.ts';
 
 /** Who can type in the demo: an admin who may subscribe channels, and a member who may not. */

@@ -3,7 +3,7 @@ import { answerOf, command, startHarness, type Harness } from './helpers/bot.ts'
 import { papersFor, writeDigest } from './helpers/digests.ts';
 import { until } from './helpers/received.ts';
 import { subscribe } from './helpers/subscriptions.ts';
-import { messageCommandData } from './emulator/members.ts';
+import { messageCommandData } from '../emulator/members.ts';
 
 const STRING = 3;
 const SUB = 1;

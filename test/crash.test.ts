@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore, type Store } from '../src/store/store.ts';
-import { startEmulator, type Emulator } from './emulator/index.ts';
+import { startEmulator, type Emulator } from '../emulator/index.ts';
 import { papersFor, writeDigest } from './helpers/digests.ts';
 import { killAll, spawnBot, type BotProcess } from './helpers/process.ts';
 import { receivedIds, until } from './helpers/received.ts';

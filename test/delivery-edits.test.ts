@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openStore } from '../src/store/store.ts';
 import { bodyHash } from '../src/delivery/redraw.ts';
-import type { Emulator } from './emulator/index.ts';
+import type { Emulator } from '../emulator/index.ts';
 import { startHarness, type Harness } from './helpers/bot.ts';
 import { papersFor, writeDigest, type FixturePaper } from './helpers/digests.ts';
 import { receivedIds, until } from './helpers/received.ts';

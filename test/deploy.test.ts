@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEmulator, type Emulator } from './emulator/index.ts';
+import { startEmulator, type Emulator } from '../emulator/index.ts';
 import { ROOT } from './helpers/process.ts';
 
 /** `npm run deploy -- <args>` as a user runs it: its own process, configured by the environment. */

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ChannelType, Routes, type Client, type ForumChannel } from 'discord.js';
-import { startEmulator, type Emulator } from './emulator/index.ts';
-import { connectClient } from './emulator/client.ts';
+import { startEmulator, type Emulator } from '../emulator/index.ts';
+import { connectClient } from '../emulator/client.ts';
 
 type Tag = { id: string; name: string };
 

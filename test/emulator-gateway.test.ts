@@ -2,8 +2,8 @@ import { once } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Events, PermissionFlagsBits, type Client } from 'discord.js';
 import { WebSocket } from 'ws';
-import { startEmulator, shardOf, type Emulator } from './emulator/index.ts';
-import { connectClient } from './emulator/client.ts';
+import { startEmulator, shardOf, type Emulator } from '../emulator/index.ts';
+import { connectClient } from '../emulator/client.ts';
 
 describe('emulator gateway', () => {
 	let emu: Emulator;

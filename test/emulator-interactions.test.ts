@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ActionRowBuilder, ButtonBuilder, ButtonStyle, EmbedBuilder, Events, MessageFlags, type Client, type Interaction } from 'discord.js';
-import { startEmulator, type Emulator } from './emulator/index.ts';
-import { connectClient } from './emulator/client.ts';
+import { startEmulator, type Emulator } from '../emulator/index.ts';
+import { connectClient } from '../emulator/client.ts';
 
 describe('emulator interactions', () => {
 	let emu: Emulator;

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Routes, type Client } from 'discord.js';
-import { startEmulator, type Emulator } from './emulator/index.ts';
-import { connectClient } from './emulator/client.ts';
+import { startEmulator, type Emulator } from '../emulator/index.ts';
+import { connectClient } from '../emulator/client.ts';
 
 describe('emulator global limit and latency', () => {
 	let emu: Emulator;

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DiscordAPIError, Events, MessageFlags, REST, Routes, type Client, type Interaction } from 'discord.js';
-import { startEmulator, type Emulator } from './emulator/index.ts';
-import { connectClient } from './emulator/client.ts';
-import { messageCommandData } from './emulator/members.ts';
+import { startEmulator, type Emulator } from '../emulator/index.ts';
+import { connectClient } from '../emulator/client.ts';
+import { messageCommandData } from '../emulator/members.ts';
 
 describe('emulator: what members’ features need', () => {
 	let emu: Emulator;

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DiscordAPIError, EmbedBuilder, Routes, type Client, type TextChannel } from 'discord.js';
-import { startEmulator, validateBody, embedsLength, type Emulator } from './emulator/index.ts';
-import { connectClient } from './emulator/client.ts';
+import { startEmulator, validateBody, embedsLength, type Emulator } from '../emulator/index.ts';
+import { connectClient } from '../emulator/client.ts';
 
 function catchError(p: Promise<unknown>): Promise<unknown> {
 	return p.then(

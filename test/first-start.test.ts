@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDotEnv } from '../src/env-file.ts';
 import { loadConfig } from '../src/config.ts';
-import { startEmulator, type Emulator } from './emulator/index.ts';
+import { startEmulator, type Emulator } from '../emulator/index.ts';
 import { killAll, ROOT, spawnBot } from './helpers/process.ts';
 
 /** `.env.example` with the lines the README says to fill in, filled in as a user would. */

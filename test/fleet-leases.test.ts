@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openStore } from '../src/store/store.ts';
-import { startEmulator, type Emulator } from './emulator/index.ts';
+import { startEmulator, type Emulator } from '../emulator/index.ts';
 import { papersFor, writeDigest } from './helpers/digests.ts';
 import { killAll, spawnBot, type LogLine } from './helpers/process.ts';
 import { cleanupRedisNamespace, REDIS_URL, redisAvailable, uniqueRedisNamespace } from './helpers/redis.ts';

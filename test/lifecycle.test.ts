@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocketServer } from 'ws';
-import { startEmulator, type Emulator } from './emulator/index.ts';
+import { startEmulator, type Emulator } from '../emulator/index.ts';
 import { digestMarkdown, papersFor } from './helpers/digests.ts';
 import { killAll, spawnBot, type BotProcess, type LogLine } from './helpers/process.ts';
 import { cleanupRedisNamespace, REDIS_URL, redisAvailable, uniqueRedisNamespace } from './helpers/redis.ts';

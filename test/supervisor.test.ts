@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEmulator, type Emulator } from './emulator/index.ts';
+import { startEmulator, type Emulator } from '../emulator/index.ts';
 import { ROOT } from './helpers/process.ts';
 import { until } from './helpers/received.ts';
 

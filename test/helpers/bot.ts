@@ -5,7 +5,7 @@ import { loadConfig, type Config } from '../../src/config.ts';
 import { createLogger, type Logger } from '../../src/log.ts';
 import { startBot, type BotOptions, type RunningBot } from '../../src/app.ts';
 import { openStore, type Store } from '../../src/store/store.ts';
-import { startEmulator, type Emulator, type EmulatorOptions, type GuildInfo, type GuildSpec } from '../emulator/index.ts';
+import { startEmulator, type Emulator, type EmulatorOptions, type GuildInfo, type GuildSpec } from '../../emulator/index.ts';
 
 export interface Harness {
 	emu: Emulator;

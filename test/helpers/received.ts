@@ -1,4 +1,4 @@
-import type { Emulator, StoredMessage } from '../emulator/index.ts';
+import type { Emulator, StoredMessage } from '../../emulator/index.ts';
 
 /** Paper ids in the order the channels (and threads) received them, one entry per embed. */
 export function receivedIds(emu: Emulator, ...channelIds: string[]): string[] {
