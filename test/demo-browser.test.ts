@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoServer } from '../demo/server.ts';
 import { startWorld, type DemoWorld } from '../demo/world.ts';
 import { createLogger } from '../src/log.ts';
+import { until } from './helpers/received.ts';
 
 const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 const present = existsSync(CHROMIUM);
@@ -99,6 +100,24 @@ describe.skipIf(!present)('npm run demo in a real browser (headless Chromium, th
 		await page.waitForFunction(`document.getElementById('messages').innerText.includes(${JSON.stringify(date)})`, undefined, { timeout: 20_000 });
 		expect(await page.locator('discord-message discord-embed').count()).toBeGreaterThan(1);
 		await page.screenshot({ path: join(SHOTS, 'demo-cards.png') });
+	});
+
+	it('the permission switch pauses a channel at the next digest; /resume delivers what it missed', async () => {
+		await openChannel('papers-compact');
+		await page.uncheck('#can-post');
+		const dropped = page.waitForResponse((r) => r.url().endsWith('/api/drop'));
+		await page.click('#drop');
+		const { date } = (await (await dropped).json()) as { date: string };
+		const compact = [...world.channels].find(([, n]) => n === 'papers-compact')![0];
+		await until(async () => (await world.bot.ctx.subscriptions.get(world.guildId, compact))?.paused != null, 20_000, 'the pause');
+		// The server is told where admins read it, in its system channel.
+		await openChannel('general');
+		await page.waitForFunction(`document.getElementById('messages').innerText.includes('papers-compact')`, undefined, { timeout: 20_000 });
+		await openChannel('papers-compact');
+		expect(await messagesText()).not.toContain(date);
+		await page.check('#can-post');
+		await run('/resume channel:#papers-compact');
+		await page.waitForFunction(`document.getElementById('messages').innerText.includes(${JSON.stringify(date)})`, undefined, { timeout: 20_000 });
 	});
 
 	it('a plain member cannot subscribe a channel: told so, to them alone', async () => {
