@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { openStore } from '../src/store/store.ts';
 import { startEmulator, type Emulator } from '../emulator/index.ts';
 import { subscribe } from '../test/helpers/subscriptions.ts';
+import { spawnBot } from './bot-process.ts';
 
 export interface LandingRun {
 	watch: 'on' | 'off';
@@ -135,12 +136,8 @@ async function run(
 	const store = await openStore(storeUrl);
 	await subscribe(store, guild.id, channel);
 	await store.close();
-	const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-		cwd: ROOT,
+	const child = spawnBot(emu, {
 		env: {
-			PATH: process.env['PATH'] ?? '',
-			DISCORD_TOKEN: emu.token,
-			DISCORD_API_BASE: emu.apiBase,
 			DIGEST_DIR: digests,
 			STORE_URL: storeUrl,
 			// Each drop is a day of its own, oldest first: all of them inside the catch-up window.
@@ -148,9 +145,7 @@ async function run(
 			SCAN_INTERVAL_SECONDS: String(opts.scanIntervalSeconds),
 			DIGEST_WATCH: opts.watch,
 			LOG_LEVEL: 'info',
-			LOG_FORMAT: 'json',
 		},
-		stdio: ['ignore', 'ignore', 'pipe'],
 	});
 	const log = logWatcher(child);
 	const samples: number[] = [];

@@ -1,11 +1,11 @@
-import { spawn } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openStore } from '../src/store/store.ts';
 import { startEmulator } from '../emulator/index.ts';
 import { subscribe } from '../test/helpers/subscriptions.ts';
+import { rssOf, spawnBot } from './bot-process.ts';
 import { writeSyntheticArchive } from './synthetic.ts';
 
 export interface MemoryBenchResult {
@@ -14,15 +14,6 @@ export interface MemoryBenchResult {
 	peakRssMb: number;
 	settledRssMb: number;
 	startSeconds: number;
-}
-
-const ROOT = fileURLToPath(new URL('../', import.meta.url));
-
-/** The kernel's own peak (VmHWM) and current RSS of a process, in MB. */
-async function rssOf(pid: number): Promise<{ peak: number; now: number }> {
-	const status = await readFile(`/proc/${pid}/status`, 'utf8');
-	const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0);
-	return { peak: Math.round(kb('VmHWM') / 1024), now: Math.round(kb('VmRSS') / 1024) };
 }
 
 /**
@@ -47,18 +38,7 @@ export async function benchMemory(opts: { subscriptions?: number; days?: number;
 		await store.close();
 
 		const t0 = Date.now();
-		const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-			cwd: ROOT,
-			env: {
-				PATH: process.env['PATH'] ?? '',
-				DISCORD_TOKEN: emu.token,
-				DISCORD_API_BASE: emu.apiBase,
-				DIGEST_DIR: path.join(dir, 'digests'),
-				STORE_URL: storeUrl,
-				LOG_LEVEL: 'info',
-			},
-			stdio: ['ignore', 'ignore', 'pipe'],
-		});
+		const child = spawnBot(emu, { env: { DIGEST_DIR: path.join(dir, 'digests'), STORE_URL: storeUrl, LOG_LEVEL: 'info' } });
 		let papers: number | null = null;
 		let text = '';
 		let startedAt: number | null = null;

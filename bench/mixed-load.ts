@@ -1,15 +1,13 @@
-import { spawn } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { loadArchive } from '../src/archive/load.ts';
 import { openStore } from '../src/store/store.ts';
 import { startEmulator, type Emulator } from '../emulator/index.ts';
 import { subscribe } from '../test/helpers/subscriptions.ts';
+import { rssOf, spawnBot } from './bot-process.ts';
 import { writeRealTextArchive } from './real-archive.ts';
 
-const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const STRING = 3;
 
 export interface CommandFigures {
@@ -28,12 +26,6 @@ export interface MixedLoadResult {
 	commands: Record<string, CommandFigures>;
 	peakRssMb: number;
 	rssBeforeMb: number;
-}
-
-async function rssOf(pid: number): Promise<{ peak: number; now: number }> {
-	const status = await readFile(`/proc/${pid}/status`, 'utf8');
-	const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0);
-	return { peak: Math.round(kb('VmHWM') / 1024), now: Math.round(kb('VmRSS') / 1024) };
 }
 
 const quantile = (xs: number[], q: number) => {
@@ -77,18 +69,7 @@ export async function benchMixedLoad(
 		await store.close();
 
 		const t0 = Date.now();
-		const child = spawn(process.execPath, ['bin/start.js'], {
-			cwd: ROOT,
-			env: {
-				PATH: process.env['PATH'] ?? '',
-				DISCORD_TOKEN: emu.token,
-				DISCORD_API_BASE: emu.apiBase,
-				DIGEST_DIR: digests,
-				STORE_URL: storeUrl,
-				LOG_FORMAT: 'json',
-			},
-			stdio: ['ignore', 'ignore', 'pipe'],
-		});
+		const child = spawnBot(emu, { entry: 'compiled', env: { DIGEST_DIR: digests, STORE_URL: storeUrl } });
 		let text = '';
 		let ready = false;
 		let indexReady = false;

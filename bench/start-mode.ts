@@ -1,12 +1,10 @@
-import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEmulator } from '../emulator/index.ts';
+import { rssOf, spawnBot, type Entry } from './bot-process.ts';
 
 const ROOT = join(import.meta.dirname, '..');
-/** The two ways to run the bot: the TypeScript sources through tsx, and the compiled dist/ (`npm start`). */
-const MODES = { sources: ['--import', 'tsx', 'src/main.ts'], compiled: ['bin/start.js'] } as const;
 /** Long enough after "ready" for the catch-up and the first sweep to have run. */
 const SETTLE_MS = 1500;
 
@@ -15,25 +13,13 @@ interface Start {
 	rssMiB: number;
 }
 
-async function startOnce(args: readonly string[], digestDir: string): Promise<Start> {
+async function startOnce(entry: Entry, digestDir: string): Promise<Start> {
 	const emu = await startEmulator();
 	emu.addGuild({ channels: 2 });
 	const dir = await mkdtemp(join(tmpdir(), 'paperboy-start-'));
 	const started = performance.now();
-	const bot = spawn(process.execPath, args, {
-		cwd: ROOT,
-		env: {
-			PATH: process.env['PATH'] ?? '',
-			DISCORD_TOKEN: emu.token,
-			DISCORD_API_BASE: emu.apiBase,
-			DIGEST_DIR: digestDir,
-			STORE_URL: `sqlite://${join(dir, 'state.sqlite')}`,
-			LOG_FORMAT: 'json',
-		},
-		stdio: ['ignore', 'pipe', 'pipe'],
-	});
+	const bot = spawnBot(emu, { entry, env: { DIGEST_DIR: digestDir, STORE_URL: `sqlite://${join(dir, 'state.sqlite')}` } });
 	let out = '';
-	bot.stdout.on('data', (c: Buffer) => (out += c.toString('utf8')));
 	bot.stderr.on('data', (c: Buffer) => (out += c.toString('utf8')));
 	const closed = new Promise((resolve) => bot.on('close', resolve));
 	try {
@@ -43,8 +29,7 @@ async function startOnce(args: readonly string[], digestDir: string): Promise<St
 		}
 		const readyMs = performance.now() - started;
 		await new Promise((r) => setTimeout(r, SETTLE_MS));
-		const status = await readFile(`/proc/${bot.pid}/status`, 'utf8');
-		return { readyMs, rssMiB: Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? NaN) / 1024 };
+		return { readyMs, rssMiB: (await rssOf(bot.pid ?? 0)).now };
 	} finally {
 		bot.kill('SIGTERM');
 		await closed;
@@ -62,11 +47,11 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 export async function benchStartMode(opts: { runs?: number; digestDir?: string } = {}) {
 	const runs = opts.runs ?? 5;
 	const digestDir = opts.digestDir ?? join(ROOT, 'data');
-	const seen: Record<keyof typeof MODES, Start[]> = { sources: [], compiled: [] };
+	const seen: Record<Entry, Start[]> = { sources: [], compiled: [] };
 	// One unmeasured compiled start first: it builds dist/ if that is stale.
-	await startOnce(MODES.compiled, digestDir);
-	for (let i = 0; i < runs; i++) for (const mode of ['sources', 'compiled'] as const) seen[mode].push(await startOnce(MODES[mode], digestDir));
-	const figure = (mode: keyof typeof MODES) => ({
+	await startOnce('compiled', digestDir);
+	for (let i = 0; i < runs; i++) for (const mode of ['sources', 'compiled'] as const) seen[mode].push(await startOnce(mode, digestDir));
+	const figure = (mode: Entry) => ({
 		readyMs: Math.round(median(seen[mode].map((s) => s.readyMs))),
 		rssMiB: Number(median(seen[mode].map((s) => s.rssMiB)).toFixed(1)),
 	});
