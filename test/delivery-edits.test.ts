@@ -183,6 +183,23 @@ describe('a rewritten digest edits what was posted (real discord.js, loopback em
 		expect(posts(h!.emu).filter((r) => r.path.includes(`/${deleted}/`))).toHaveLength(1);
 	});
 
+	it('a paper that comes back on a later day leaves the earlier digest as it was posted', async () => {
+		const g = await start(() => new Date('2026-08-23T10:00:00Z'));
+		const ch = g.channels[0]!;
+		await subscribe(h!.store, g.id, ch);
+		const first = papersFor(DAY, 2);
+		await rewrite(first);
+		const posted = h!.emu.messages(ch)[0]!;
+		expect(JSON.stringify(posted.body['embeds'])).toContain(`arXiv:${first[0]!.id} · ${DAY}"`);
+		await writeDigest(`${h!.dir}/digests`, '2026-08-23', [{ ...first[0]!, votes: 90 }, ...papersFor('2026-08-23', 1)]);
+		await h!.bot.refresh();
+		await h!.bot.ctx.scheduler.idle();
+		expect(receivedIds(h!.emu, ch)).toEqual([...first.map((p) => p.id), first[0]!.id, papersFor('2026-08-23', 1)[0]!.id]);
+		// The new day's card lists both days; the earlier card is not touched.
+		expect(JSON.stringify(h!.emu.messages(ch).at(-1)!.body['embeds'])).toContain(`${DAY}, 2026-08-23`);
+		expect(patches(h!.emu)).toHaveLength(0);
+	});
+
 	it('outside EDIT_WINDOW_HOURS of the first post a rewrite edits nothing', async () => {
 		let clock = new Date(`${DAY}T10:00:00Z`);
 		const g = await startOnClock(() => clock, { EDIT_WINDOW_HOURS: '2', CATCH_UP_DAYS: '7' });

@@ -6,7 +6,7 @@ import type { MessageBody } from '../render/embed.ts';
 import { renderDigest } from '../render/formats.ts';
 import type { MessageView, Subscription } from '../store/schema.ts';
 import { addDays } from '../time/dates.ts';
-import { bodyHash } from './redraw.ts';
+import { asOf, bodyHash } from './redraw.ts';
 
 /** Discord's nonce is at most 25 characters. */
 const NONCE_LENGTH = 25;
@@ -94,7 +94,7 @@ export function planDigest(opts: {
 	] as const) {
 		if (group.length === 0) continue;
 		const lead = first ? 'digest' : isFresh && opts.added && delivered.size > 0 ? 'added' : undefined;
-		const rendered = renderDigest(sub.format, date, group, {
+		const rendered = renderDigest(sub.format, date, asOf(group, date), {
 			locale: opts.locale ?? 'ko',
 			header: lead !== undefined,
 			...(lead === 'added' ? { added: true } : {}),

@@ -6,6 +6,17 @@ import { digestLead, type MessageBody } from '../render/embed.ts';
 import { renderDigest } from '../render/formats.ts';
 import type { LedgerEntry, MessageView } from '../store/schema.ts';
 
+/**
+ * The papers as a digest of `date` shows them: the days they appeared on up to that one. A card
+ * lists those days, and a paper that comes back on a later day must not change, and so edit, the
+ * earlier digest's card.
+ */
+export function asOf(papers: readonly ArchivedPaper[], date: string): ArchivedPaper[] {
+	return papers.map((p) =>
+		p.dates.every((d) => d <= date) && p.date <= date ? p : { ...p, date: p.date <= date ? p.date : date, dates: p.dates.filter((d) => d <= date) },
+	);
+}
+
 /** Of what a member sees: a change in any of these is worth an edit, nothing else is. */
 export function bodyHash(body: Pick<MessageBody, 'content' | 'embeds' | 'components'>): string {
 	const seen = { content: body.content ?? '', embeds: body.embeds, components: body.components ?? [] };
@@ -80,7 +91,7 @@ export function planEdits(opts: {
 	let first = Infinity;
 	for (const e of opts.entries.values()) first = Math.min(first, Date.parse(e.at));
 	if (!(opts.now.getTime() - first < opts.windowMs)) return [];
-	const byId = new Map(opts.papers.map((p) => [p.id, p]));
+	const byId = new Map(asOf(opts.papers, opts.ctx.date).map((p) => [p.id, p]));
 	const edits: PlannedEdit[] = [];
 	for (const [key, entry] of opts.entries) {
 		const { view } = entry;
