@@ -4,6 +4,7 @@ import { ConfigError, type Config } from './config.ts';
 import { configOrExit } from './env-file.ts';
 import { createLogger, registerSecret, type Logger } from './log.ts';
 import { EXIT } from './exit-codes.ts';
+import { startRestProxy } from './proxy.ts';
 
 /**
  * One machine, several shard processes (`npm run start:sharded`): discord.js's ShardingManager
@@ -35,11 +36,29 @@ export interface LaunchOptions {
 	onRefused?: (shardId: number) => void;
 }
 
+/**
+ * REST_PROXY=embedded: one REST proxy in this process, on a free loopback port, between every
+ * shard and DISCORD_API_BASE, so the shards share one rate-limit state. The gateway stays direct.
+ */
+async function embedProxy(config: Config, logger: Logger): Promise<string> {
+	const proxy = await startRestProxy({
+		upstream: config.DISCORD_API_BASE,
+		host: '127.0.0.1',
+		port: 0,
+		globalPerSecond: config.REST_GLOBAL_PER_SECOND,
+		logger: logger.child({ part: 'rest-proxy' }),
+	});
+	// The children inherit this environment; the process stays up (and the proxy with it) until they have stopped.
+	process.env['DISCORD_API_BASE'] = proxy.apiBase;
+	return proxy.apiBase;
+}
+
 export async function launchShards(opts: LaunchOptions): Promise<ShardingManager> {
 	const { config, logger } = opts;
 	if (!config.DISCORD_TOKEN) throw new ConfigError(['DISCORD_TOKEN: required to log in (see .env.example)']);
 	registerSecret(config.DISCORD_TOKEN);
-	const total = config.SHARD_COUNT ?? (await recommendedShardCount(config));
+	const viaProxy = config.REST_PROXY === 'embedded' ? await embedProxy(config, logger) : undefined;
+	const total = config.SHARD_COUNT ?? (await recommendedShardCount(viaProxy ? { ...config, DISCORD_API_BASE: viaProxy } : config));
 	const shardList = config.SHARD_IDS ?? [...Array(total).keys()];
 	const outOfRange = shardList.filter((id) => id >= total);
 	if (outOfRange.length) throw new ConfigError([`SHARD_IDS: shards ${outOfRange.join(', ')} are not below SHARD_COUNT (${total})`]);

@@ -13,7 +13,7 @@ export function createClient(config: Config, overrides: ClientOverrides = {}, lo
 		// A default for anything that forgets its own: the bot never pings.
 		allowedMentions: { parse: [] },
 		...overrides,
-		rest: { api: config.DISCORD_API_BASE, ...overrides.rest },
+		rest: { api: config.DISCORD_API_BASE, globalRequestsPerSecond: config.REST_GLOBAL_PER_SECOND, ...overrides.rest },
 	});
 	if (logger) guardInteractions(client, logger);
 	return client;
