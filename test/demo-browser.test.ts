@@ -64,6 +64,8 @@ describe.skipIf(!present)('npm run demo in a real browser (headless Chromium, th
 	}
 	const openChannel = (name: string) => page.click(`nav a[data-channel="${name}"]`);
 	const messagesText = () => page.locator('#messages').innerText();
+	/** Tall enough for a whole delivered digest, header first, in the picture. */
+	const showNewest = () => page.setViewportSize({ width: 1100, height: 1750 });
 
 	it('opens on #papers with the newest example digest already delivered there', async () => {
 		await page.waitForSelector('nav a[data-channel="papers"]');
@@ -94,11 +96,13 @@ describe.skipIf(!present)('npm run demo in a real browser (headless Chromium, th
 		expect(compact).toContain('Tiny Teachers');
 		// The "read a summary" menu is there to be picked from.
 		expect(await page.locator('discord-string-select-menu').count()).toBeGreaterThan(0);
+		await showNewest();
 		await page.screenshot({ path: join(SHOTS, 'demo-compact.png') });
 
 		await openChannel('papers');
 		await page.waitForFunction(`document.getElementById('messages').innerText.includes(${JSON.stringify(date)})`, undefined, { timeout: 20_000 });
 		expect(await page.locator('discord-message discord-embed').count()).toBeGreaterThan(1);
+		await showNewest();
 		await page.screenshot({ path: join(SHOTS, 'demo-cards.png') });
 	});
 

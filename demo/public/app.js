@@ -4,6 +4,9 @@ import '@skyra/discord-components-core';
 
 const $ = (id) => document.getElementById(id);
 const view = { channelId: null, member: 'admin', locale: 'ko', state: null };
+// The renderer's default avatars live on a CDN; the demo has no network, so the bot's is drawn here.
+const AVATAR = `data:image/svg+xml,${encodeURIComponent('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 40 40"><circle cx="20" cy="20" r="20" fill="#ffb000"/><text x="20" y="27" font-size="20" text-anchor="middle">📰</text></svg>')}`;
+const MEMBER_AVATAR = `data:image/svg+xml,${encodeURIComponent('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 40 40"><circle cx="20" cy="20" r="20" fill="#5865f2"/></svg>')}`;
 const BUTTON_STYLES = { 1: 'primary', 2: 'secondary', 3: 'success', 4: 'destructive', 5: 'secondary' };
 
 async function post(path, body) {
@@ -105,12 +108,16 @@ function embedOf(e) {
 
 function messageOf(m) {
 	const children = [];
-	if (m.usedBy) children.push(el('discord-command', { slot: 'reply', author: m.usedBy.name, command: m.usedBy.command }));
+	if (m.usedBy) children.push(el('discord-command', { slot: 'reply', author: m.usedBy.name, avatar: MEMBER_AVATAR, command: m.usedBy.command }));
 	if (m.contentHtml) children.push(el('span', { html: m.contentHtml }));
 	for (const a of m.attachments) children.push(el('div', { class: 'attachment', text: `📎 ${a.filename} (${a.size} bytes)` }));
 	for (const e of m.embeds) children.push(embedOf(e));
 	children.push(componentsOf(m));
-	return el('discord-message', { author: m.author.name, bot: m.author.bot, ephemeral: m.ephemeral, edited: m.edited, 'data-ref': m.ref }, children);
+	return el(
+		'discord-message',
+		{ author: m.author.name, avatar: AVATAR, bot: m.author.bot, ephemeral: m.ephemeral, edited: m.edited, 'data-ref': m.ref },
+		children,
+	);
 }
 
 function render() {
