@@ -1,7 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { proxyRequests } from '@discordjs/proxy';
+import type * as ProxyModule from '@discordjs/proxy';
 import { REST, RESTEvents } from 'discord.js';
 import { configOrExit } from './env-file.ts';
 import { createLogger, redact, type Logger } from './log.ts';
@@ -36,6 +37,13 @@ export interface RunningProxy {
 function withApiPrefix(req: IncomingMessage): void {
 	if (req.url && !/^\/api(\/|$|\?)/.test(req.url)) req.url = `/api${req.url.startsWith('/') ? '' : '/'}${req.url}`;
 }
+
+/*
+ * discord.js is CommonJS, and so is the @discordjs/rest its REST comes from; the proxy's ESM build
+ * would load the other copy, whose DiscordAPIError a 404 from Discord is not an instance of, and
+ * answer every Discord error with a 502. Required, the proxy shares discord.js's copy.
+ */
+const { proxyRequests } = createRequire(import.meta.url)('@discordjs/proxy') as typeof ProxyModule;
 
 /**
  * The proxy counts a request when it sends it, Discord when it arrives. A window's first request
