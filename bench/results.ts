@@ -2,6 +2,7 @@ import os from 'node:os';
 import type { AlertsBenchResult } from './alerts.ts';
 import type { ArchiveBenchResult } from './archive.ts';
 import type { DeliveryBenchResult } from './delivery.ts';
+import { fanoutProxyRows, type FanoutProxyBenchResult } from './fanout-proxy.ts';
 import type { LandingBenchResult } from './landing.ts';
 import type { MemoryBenchResult } from './memory.ts';
 import type { SearchStartBenchResult } from './search-start.ts';
@@ -20,6 +21,7 @@ export function resultsMarkdown(results: Record<string, unknown>): string {
 			`| fan-out to ${r.channels} channels | ${r.requests} requests (${r.messagesPerChannel}/channel, ${r.rateLimited} × 429) in ${r.wallSeconds} s; bound ${r.boundSeconds} s → **${r.ratio}×** | global rate limit (${50 * (d?.scale ?? 1)} req/s at ${d?.scale}× scale); then CPU: store reads/writes and REST in one process (about 330 req/s on this machine) |`,
 		);
 	}
+	rows.push(...fanoutProxyRows(results['fanout-proxy'] as FanoutProxyBenchResult | undefined));
 	if (a) {
 		rows.push(
 			`| index build, ten-year archive | ${a.buildSeconds} s (${a.files} files, ${a.papers} papers, ${a.megabytes} MB) | CPU (marked lexer + zod per file) |`,

@@ -2,6 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { benchAlerts } from './alerts.ts';
 import { benchArchive } from './archive.ts';
 import { benchDelivery } from './delivery.ts';
+import { benchFanoutProxy } from './fanout-proxy.ts';
 import { benchLanding } from './landing.ts';
 import { benchMemory } from './memory.ts';
 import { benchMixedLoad } from './mixed-load.ts';
@@ -30,6 +31,7 @@ const sections: { name: string; run: () => Promise<unknown> }[] = [
 	{ name: 'alerts', run: () => benchAlerts() },
 	{ name: 'start-mode', run: () => benchStartMode() },
 	{ name: 'mixed-load', run: () => benchMixedLoad() },
+	{ name: 'fanout-proxy', run: () => benchFanoutProxy() },
 ];
 
 const FLAG_VALUES = new Set([archiveDir, flag('days')]);
