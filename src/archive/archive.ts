@@ -26,6 +26,7 @@ export const TOP_PERIODS = PERIODS;
 export class Archive {
 	private readonly days = new Days();
 	private readonly ranking = new Ranking(this.days);
+	private readonly digestCache = new Map<string, DayDigest>();
 	private readonly finder = new Search(this.days, this.ranking);
 
 	/** Replaces the contribution of one file, and says which days and papers that changed. */
@@ -56,8 +57,16 @@ export class Archive {
 		return this.days.hasDate(date);
 	}
 
+	/**
+	 * One day's digest, the same object until the archive changes: every channel delivered, and
+	 * every redraw of a posted message, reads it, and builds nothing of its own. Read-only.
+	 */
 	digest(date: string): DayDigest | undefined {
-		return this.days.digest(date);
+		const cached = this.digestCache.get(date);
+		if (cached) return cached;
+		const digest = this.days.digest(date);
+		if (digest) this.digestCache.set(date, digest);
+		return digest;
 	}
 
 	/** The digest dates closest to `date` on either side (`date` itself excluded): what to offer when it has none. */
@@ -154,6 +163,8 @@ export class Archive {
 	}
 
 	private changed(change: ArchiveChange): ArchiveChange {
+		// A paper's list of days shows in every digest it is in: any change may touch any day.
+		if (change.dates.length + change.papers.length > 0) this.digestCache.clear();
 		this.ranking.invalidate(change);
 		this.finder.invalidate(change);
 		return change;

@@ -66,6 +66,43 @@ export function redraw(
 	return only.body;
 }
 
+interface Drawings {
+	/** Null when the message cannot be drawn as one any more (see {@link redraw}). */
+	draw(paperIds: readonly string[], view: MessageView): { body: MessageBody; hash: string } | null;
+}
+
+// Per digest (the archive hands out the same papers until it changes) and per way of drawing.
+const drawings = new WeakMap<readonly ArchivedPaper[], Map<string, Drawings>>();
+
+/**
+ * The messages of one digest as they draw now, each drawn once however many channels posted
+ * it: every delivery run asks after every posted message of the last days, and thousands of
+ * channels hold the same ones.
+ */
+function drawingsOf(papers: readonly ArchivedPaper[], ctx: RedrawContext): Drawings {
+	let byCtx = drawings.get(papers);
+	if (!byCtx) drawings.set(papers, (byCtx = new Map()));
+	const ctxKey = `${ctx.date}|${ctx.locale}|${ctx.roleId ?? ''}|${ctx.week ? `${ctx.week.from}|${ctx.week.to}` : ''}`;
+	let found = byCtx.get(ctxKey);
+	if (!found) {
+		let byId: Map<string, ArchivedPaper> | undefined;
+		const seen = new Map<string, { body: MessageBody; hash: string } | null>();
+		found = {
+			draw(paperIds, view) {
+				const key = `${view.format}|${view.lead ?? ''}|${view.count}|${view.rank}|${(view.shows ?? paperIds).join(',')}`;
+				if (seen.has(key)) return seen.get(key) ?? null;
+				byId ??= new Map(asOf(papers, ctx.date).map((p) => [p.id, p]));
+				const body = redraw({ paperIds: [...paperIds], view }, byId, ctx);
+				const out = body ? { body, hash: bodyHash(body) } : null;
+				seen.set(key, out);
+				return out;
+			},
+		};
+		byCtx.set(ctxKey, found);
+	}
+	return found;
+}
+
 /** One message to bring up to date: where it is, what it shows now, and its new view. */
 export interface PlannedEdit {
 	key: string;
@@ -91,15 +128,14 @@ export function planEdits(opts: {
 	let first = Infinity;
 	for (const e of opts.entries.values()) first = Math.min(first, Date.parse(e.at));
 	if (!(opts.now.getTime() - first < opts.windowMs)) return [];
-	const byId = new Map(asOf(opts.papers, opts.ctx.date).map((p) => [p.id, p]));
+	const drawn = drawingsOf(opts.papers, opts.ctx);
 	const edits: PlannedEdit[] = [];
 	for (const [key, entry] of opts.entries) {
 		const { view } = entry;
 		if (!view || view.deleted || entry.messageId === '0') continue;
-		const body = redraw({ paperIds: entry.paperIds, view }, byId, opts.ctx);
-		if (!body) continue;
-		const hash = bodyHash(body);
-		if (hash === view.hash) continue;
+		const now = drawn.draw(entry.paperIds, view);
+		if (!now || now.hash === view.hash) continue;
+		const { body, hash } = now;
 		// An edit never pings: the mention of the first post already did, once.
 		const { nonce: _nonce, enforce_nonce: _enforce, ...rest } = body;
 		edits.push({
