@@ -10,6 +10,7 @@ import { createSnowflakes, shardOf } from './snowflake.ts';
 import { isEmptyMessage, validateBody, type BodyKind, type DiscordErrorBody } from './validate.ts';
 import { forumFields, knownTags, makeForum, NOT_TEXT, refusePost, starterMessage, type ForumSpec, type ForumState } from './forum.ts';
 import { DirectMessages, interactionFiles, parseMultipart, type UploadedFile } from './members.ts';
+import { messageObject } from './message.ts';
 
 type Json = Record<string, unknown>;
 
@@ -740,27 +741,7 @@ export class Emulator {
 
 	#apiMessage(id: string, channelId: string, body: Json, extra: Json = {}): Json {
 		const guildId = this.#channels.get(channelId)?.guildId;
-		return {
-			id,
-			channel_id: channelId,
-			...(guildId ? { guild_id: guildId } : {}),
-			author: this.botUser,
-			content: typeof body['content'] === 'string' ? body['content'] : '',
-			timestamp: new Date().toISOString(),
-			edited_timestamp: null,
-			tts: body['tts'] === true,
-			mention_everyone: false,
-			mentions: [],
-			mention_roles: [],
-			attachments: [],
-			embeds: Array.isArray(body['embeds']) ? body['embeds'] : [],
-			components: Array.isArray(body['components']) ? body['components'] : [],
-			pinned: false,
-			type: 0,
-			flags: typeof body['flags'] === 'number' ? body['flags'] : 0,
-			...(body['nonce'] != null ? { nonce: body['nonce'] } : {}),
-			...extra,
-		};
+		return messageObject({ id, channelId, author: this.botUser, body, extra, ...(guildId ? { guildId } : {}) });
 	}
 
 	#storeMessage(channelId: string, body: Json, id = this.#ids.next()): StoredMessage {

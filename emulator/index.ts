@@ -12,5 +12,6 @@ export type {
 	InteractionHandle,
 } from './emulator.ts';
 export { shardOf } from './snowflake.ts';
+export { messageObject } from './message.ts';
 export { validateBody, embedsLength, EMBED_TOTAL_LIMIT } from './validate.ts';
 export type { PermissionInput, PermissionName } from './permissions.ts';

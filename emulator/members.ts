@@ -1,3 +1,4 @@
+import { messageObject } from './message.ts';
 import type { FixedWindowLimiter } from './ratelimit.ts';
 import { isEmptyMessage, validateBody } from './validate.ts';
 
@@ -196,24 +197,7 @@ export class DirectMessages {
 	}
 
 	#apiMessage(id: string, channelId: string, json: Json): Json {
-		return {
-			id,
-			channel_id: channelId,
-			author: this.deps.botUser,
-			content: typeof json['content'] === 'string' ? json['content'] : '',
-			timestamp: new Date().toISOString(),
-			edited_timestamp: null,
-			tts: false,
-			mention_everyone: false,
-			mentions: [],
-			mention_roles: [],
-			attachments: [],
-			embeds: Array.isArray(json['embeds']) ? json['embeds'] : [],
-			components: [],
-			pinned: false,
-			type: 0,
-			flags: 0,
-			...(json['nonce'] != null ? { nonce: json['nonce'] } : {}),
-		};
+		// A DM's message carries no components and no flags of the sender's.
+		return messageObject({ id, channelId, author: this.deps.botUser, body: { content: json['content'], embeds: json['embeds'] } });
 	}
 }

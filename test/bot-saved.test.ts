@@ -3,6 +3,7 @@ import { answerOf, command, startHarness, type Harness } from './helpers/bot.ts'
 import { papersFor, writeDigest } from './helpers/digests.ts';
 import { until } from './helpers/received.ts';
 import { subscribe } from './helpers/subscriptions.ts';
+import { messageObject } from '../emulator/index.ts';
 import { messageCommandData } from '../emulator/members.ts';
 
 const STRING = 3;
@@ -89,24 +90,12 @@ describe('members save papers and keep their own list', () => {
 		await search.response();
 		const answer = await answerOf(saveMenu(ASKER, search.original()!));
 		expect((answer['components'] as Row[])[0]!.components[0]!.options!.length).toBeGreaterThan(1);
-		const stranger = {
+		const stranger = messageObject({
 			id: '399999999999999999',
-			channel_id: channel,
+			channelId: channel,
 			author: { id: OTHER, username: 'someone', discriminator: '0', global_name: null, avatar: null },
-			content: `https://arxiv.org/abs/${PAPERS[5]!.id}`,
-			timestamp: new Date().toISOString(),
-			edited_timestamp: null,
-			tts: false,
-			mention_everyone: false,
-			mentions: [],
-			mention_roles: [],
-			attachments: [],
-			embeds: [],
-			pinned: false,
-			type: 0,
-			flags: 0,
-			components: [],
-		};
+			body: { content: `https://arxiv.org/abs/${PAPERS[5]!.id}` },
+		});
 		const refused = await answerOf(saveMenu(ASKER, stranger, 'ko'));
 		expect(refused['flags']).toBe(64);
 		expect(refused['content']).toContain('Paperboy가 올린 메시지');

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DiscordAPIError, Events, MessageFlags, REST, Routes, type Client, type Interaction } from 'discord.js';
-import { startEmulator, type Emulator } from '../emulator/index.ts';
+import { messageObject, startEmulator, type Emulator } from '../emulator/index.ts';
 import { connectClient } from '../emulator/client.ts';
 import { messageCommandData } from '../emulator/members.ts';
 
@@ -48,24 +48,7 @@ describe('emulator: what members’ features need', () => {
 			author = i.targetMessage.author.id;
 			await i.reply({ content: 'seen', flags: MessageFlags.Ephemeral });
 		};
-		const message = {
-			id: '123456789012345678',
-			channel_id: channelId,
-			author: emu.botUser,
-			content: 'hello',
-			timestamp: new Date().toISOString(),
-			edited_timestamp: null,
-			tts: false,
-			mention_everyone: false,
-			mentions: [],
-			mention_roles: [],
-			attachments: [],
-			embeds: [],
-			pinned: false,
-			type: 0,
-			flags: 0,
-			components: [],
-		};
+		const message = messageObject({ id: '123456789012345678', channelId, author: emu.botUser, body: { content: 'hello' } });
 		const h = emu.interact({ guildId, channelId, type: 2, data: messageCommandData('Save papers', message) });
 		expect((await h.response()).data?.['content']).toBe('seen');
 		expect(target).toBe('hello');
