@@ -1,11 +1,10 @@
 import { createHash } from 'node:crypto';
 import type { APIEmbed } from 'discord.js';
-import { termWords } from '../archive/topics.ts';
+import { fitsTerm, paperText, termWords } from '../archive/topics.ts';
 import type { ArchivedPaper } from '../digest/schema.ts';
 import { t, type Locale } from '../i18n.ts';
 import { paperListEmbed } from '../render/list.ts';
 import { truncate } from '../render/text.ts';
-import { isHangul, normalise, squeezeHangul, words } from '../archive/tokens.ts';
 import type { Follower } from '../store/members.ts';
 
 /** One DM: a member's matches in one digest, whatever the number of their follows. */
@@ -23,32 +22,26 @@ export const ALERT_PAPERS_MAX = 20;
 /** A digest's papers, each read once however many follows are matched against it. */
 export interface DigestText {
 	papers: readonly ArchivedPaper[];
-	words: ReadonlyArray<Set<string>>;
-	texts: readonly string[];
-	/** The texts with spaces between Hangul words taken out: /search finds 강화학습 in 강화 학습. */
-	squeezed: readonly string[];
 }
 
 export function digestText(papers: readonly ArchivedPaper[]): DigestText {
-	const texts = papers.map((p) => normalise(`${p.title}\n${p.authors.join(', ')}\n${p.summary.map((s) => `${s.label ?? ''} ${s.text}`).join('\n')}`));
-	return { papers, texts, squeezed: texts.map(squeezeHangul), words: texts.map((text) => new Set(words(text))) };
+	// Read now, off the matching loop; a channel's topic filter reads the same cached text.
+	for (const p of papers) paperText(p);
+	return { papers };
 }
 
 /**
- * Papers matching a follow the way `/search` matches a query (and a channel's topic filter): every
- * word of it in the title, authors or summary; Hangul found inside compounds, with or without the
- * spaces Korean writers may put in them.
+ * Papers matching a follow the way a channel's topic filter matches a term, and `/search` a
+ * query: every word of it in the title, authors or summary; Hangul found inside compounds, with
+ * or without the spaces Korean writers may put in them.
  */
 export function followMatches(digest: DigestText, query: string): number[] {
 	const [terms] = termWords([query]);
 	if (!terms) return [];
 	const out: number[] = [];
-	for (let i = 0; i < digest.papers.length; i++) {
-		const have = digest.words[i] as Set<string>;
-		const text = digest.texts[i] as string;
-		const squeezed = digest.squeezed[i] as string;
-		if (terms.every((w) => (isHangul(w) ? text.includes(w) || squeezed.includes(w) : have.has(w)))) out.push(i);
-	}
+	digest.papers.forEach((p, i) => {
+		if (fitsTerm(p, terms)) out.push(i);
+	});
 	return out;
 }
 
