@@ -3,7 +3,6 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadArchive } from '../src/archive/load.ts';
 import { openStore } from '../src/store/store.ts';
 import { startEmulator, type Emulator } from '../emulator/index.ts';
 import { subscribe } from '../test/helpers/subscriptions.ts';
@@ -59,8 +58,7 @@ export async function benchMixedLoad(
 		await mkdir(digests);
 		const archive = await writeRealTextArchive(digests, opts.files ?? 3650, log);
 		// What to ask about: ids and words of the archive itself.
-		const sample = await loadArchive(digests);
-		const ids = [...sample.dates()].flatMap((d) => sample.digest(d)?.papers.map((p) => p.id) ?? []);
+		const { ids } = archive;
 		const queries = ['강화 학습', 'diffusion', '언어모델', 'video generation', 'agent', '멀티모달', 'reasoning benchmark', 'LLM'];
 		const storeUrl = `sqlite://${path.join(dir, 'state.sqlite')}`;
 		const store = await openStore(storeUrl);

@@ -34,12 +34,14 @@ export async function writeRealTextArchive(
 	dir: string,
 	days = 3650,
 	log: (line: string) => void = () => {},
-): Promise<{ files: number; papers: number; real: boolean }> {
+): Promise<{ files: number; papers: number; real: boolean; ids: string[] }> {
 	const sources = ['daily_papers_ko', 'hf_daily_papers_lim4349/posts'].map((s) => path.join(CORPUS, s)).filter((s) => existsSync(s));
 	if (sources.length === 0) {
 		log(`warning: ${CORPUS} is absent; the archive is built from templates, which flatter memory`);
 		const r = await writeSyntheticArchive(dir, days);
-		return { files: r.files, papers: NaN, real: false };
+		const written = await loadArchive(dir);
+		const ids = written.dates().flatMap((d) => written.digest(d)?.papers.map((p) => p.id) ?? []);
+		return { files: r.files, papers: ids.length, real: false, ids };
 	}
 	const byDate = new Map<string, ArchivedPaper[]>();
 	for (const s of sources) {
@@ -50,7 +52,7 @@ export async function writeRealTextArchive(
 	const first = dates[0] ?? '2024-01-01';
 	const span = Math.round((Date.parse(dates.at(-1) ?? first) - Date.parse(first)) / 86_400_000) + 1;
 	let files = 0;
-	let papers = 0;
+	const ids: string[] = [];
 	for (let copy = 0; files < days; copy++) {
 		for (const date of dates) {
 			if (files >= days) break;
@@ -65,8 +67,8 @@ export async function writeRealTextArchive(
 			await mkdir(path.join(dir, y!, mo!), { recursive: true });
 			await writeFile(path.join(dir, y!, mo!, `${d}.md`), canonical(moved, shifted));
 			files += 1;
-			papers += shifted.length;
+			for (const p of shifted) ids.push(p.id);
 		}
 	}
-	return { files, papers, real: true };
+	return { files, papers: ids.length, real: true, ids };
 }

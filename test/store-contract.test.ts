@@ -1,22 +1,16 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { createLogger, type Logger } from '../src/log.ts';
 import { storeKeys, type SubscriptionDraft } from '../src/store/schema.ts';
-import { CorruptRecordError, openStore, type Store, type StoreOptions } from '../src/store/store.ts';
+import { CorruptRecordError, openStore, type Store } from '../src/store/store.ts';
 import { until } from './helpers/received.ts';
+import { storesAt, type StoreLocation } from './helpers/store-locations.ts';
 import { storeRecords } from './helpers/store-records.ts';
 import { cleanupRedisNamespace, REDIS_URL, redisAvailable, redisPttl, uniqueRedisNamespace } from './helpers/redis.ts';
 
 /** One storage location per test; `open` may be called several times to get independent instances on it. */
-interface Location {
-	open(opts?: StoreOptions): Promise<Store>;
-	dispose(): Promise<void>;
-	/** Redis only: the namespace, to inspect server-side TTLs. */
-	namespace: string;
-}
-
 interface Captured {
 	logger: Logger;
 	warnings: Array<Record<string, unknown>>;
@@ -56,21 +50,8 @@ const sentKeys = async (store: Store, channelId: string, date: string) => new Se
 const sentPaperIds = async (store: Store, channelId: string, date: string) =>
 	new Set([...(await store.ledger.sent(channelId, date)).values()].flatMap((e) => e.paperIds));
 
-function storeContract(makeLocation: () => Promise<Location>) {
-	let location: Promise<Location> | undefined;
-	const opened: Store[] = [];
-	const open = async (opts?: StoreOptions) => {
-		location ??= makeLocation();
-		const store = await (await location).open(opts);
-		opened.push(store);
-		return store;
-	};
-
-	afterEach(async () => {
-		for (const store of opened.splice(0)) await store.close();
-		await (await location)?.dispose();
-		location = undefined;
-	});
+function storeContract(makeLocation: () => Promise<StoreLocation>) {
+	const open = storesAt(makeLocation);
 
 	it('stores a subscription and stamps updatedAt', async () => {
 		const store = await open({ now: () => new Date('2024-12-09T01:02:03.000Z') });
@@ -483,7 +464,6 @@ describe('store (sqlite)', () => {
 		dirs.push(dir);
 		const url = `sqlite://${join(dir, 'nested', 'paperboy.sqlite')}`;
 		return {
-			namespace: 'paperboy',
 			open: (opts) => openStore(url, opts),
 			dispose: async () => rmSync(dir, { recursive: true, force: true }),
 		};
@@ -537,7 +517,6 @@ describe.skipIf(!redisAvailable)('store (redis)', () => {
 	storeContract(async () => {
 		const namespace = uniqueRedisNamespace('store');
 		return {
-			namespace,
 			open: (opts) => openStore(REDIS_URL, { ...opts, namespace }),
 			dispose: async () => {
 				await cleanupRedisNamespace(namespace);

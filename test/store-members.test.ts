@@ -1,16 +1,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { FOLLOWS_MAX, SAVED_MAX, storeKeys, type DmRecord } from '../src/store/schema.ts';
-import { openStore, type Store, type StoreOptions } from '../src/store/store.ts';
+import { openStore } from '../src/store/store.ts';
 import { cleanupRedisNamespace, REDIS_URL, redisAvailable, redisPttl, uniqueRedisNamespace } from './helpers/redis.ts';
+import { storesAt, type StoreLocation } from './helpers/store-locations.ts';
 import { storeRecords } from './helpers/store-records.ts';
-
-interface Location {
-	open(opts?: StoreOptions): Promise<Store>;
-	dispose(): Promise<void>;
-}
 
 const A = '300000000000000003';
 const B = '400000000000000004';
@@ -30,21 +26,8 @@ function dm(userId: string, date: string, extra: Partial<DmRecord> = {}): DmReco
 	};
 }
 
-function membersContract(makeLocation: () => Promise<Location>) {
-	let location: Promise<Location> | undefined;
-	const opened: Store[] = [];
-	const open = async (opts?: StoreOptions) => {
-		location ??= makeLocation();
-		const store = await (await location).open(opts);
-		opened.push(store);
-		return store;
-	};
-
-	afterEach(async () => {
-		for (const store of opened.splice(0)) await store.close();
-		await (await location)?.dispose();
-		location = undefined;
-	});
+function membersContract(makeLocation: () => Promise<StoreLocation>) {
+	const open = storesAt(makeLocation);
 
 	it('saves papers newest first, keeps one entry per paper, and survives a reopen', async () => {
 		let t = Date.parse('2024-12-09T00:00:00Z');
