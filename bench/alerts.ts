@@ -1,5 +1,3 @@
-import { fork, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -11,6 +9,7 @@ import { digestText, planAlerts } from '../src/delivery/alert-plan.ts';
 import { ALERTS_PER_SECOND, MemberAlerts } from '../src/delivery/alerts.ts';
 import { silentLogger } from '../src/log.ts';
 import { openStore } from '../src/store/store.ts';
+import { EmulatorProcess } from '../emulator/process.ts';
 import { writeDigest } from '../test/helpers/digests.ts';
 
 /** Discord's global limit: 50 requests/s per bot. */
@@ -50,20 +49,6 @@ export interface AlertsBenchResult {
 	rows: AlertsBenchRow[];
 }
 
-const EMULATOR = fileURLToPath(new URL('./emulator-process.ts', import.meta.url));
-
-function request<T>(child: ChildProcess, msg: unknown, reply: string): Promise<T> {
-	return new Promise((resolve) => {
-		const on = (m: unknown) => {
-			if ((m as { type?: string }).type !== reply) return;
-			child.off('message', on);
-			resolve(m as T);
-		};
-		child.on('message', on);
-		child.send(msg as object);
-	});
-}
-
 function rng(seed: number): () => number {
 	let s = seed >>> 0;
 	return () => {
@@ -94,12 +79,11 @@ function digestPapers(date: string, seed: number) {
 
 /** One pacing: the first digest (every member's DM channel opened), then the next (the channels known). */
 async function sendRuns(dir: string, dates: [string, string], scale: number, perSecond: number, pacing: string): Promise<RunRow[]> {
-	const child = fork(EMULATOR, [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+	const child = new EmulatorProcess();
 	const digests = path.join(dir, `digests-${pacing}`);
 	try {
-		await once(child, 'message');
-		const started = await request<{ token: string; apiBase: string }>(
-			child,
+		await child.alive;
+		const started = await child.ask<{ token: string; apiBase: string }>(
 			{
 				type: 'start',
 				guilds: [],
@@ -144,7 +128,7 @@ async function sendRuns(dir: string, dates: [string, string], scale: number, per
 			const run = await alerts.run();
 			const wallSeconds = (performance.now() - t0) / 1000;
 			if (run.sent !== run.planned) throw new Error(`sent ${run.sent} of ${run.planned} DMs`);
-			const stats = await request<{ requests: number; accepted: number }>(child, { type: 'stats' }, 'stats');
+			const stats = await child.ask<{ requests: number; accepted: number }>({ type: 'stats' }, 'stats');
 			const requests = stats.requests - before.requests;
 			const boundSeconds = requests / (GLOBAL_PER_SECOND * scale);
 			rows.push({
@@ -162,8 +146,7 @@ async function sendRuns(dir: string, dates: [string, string], scale: number, per
 		await store.close();
 		return rows;
 	} finally {
-		child.send({ type: 'stop' });
-		await once(child, 'exit');
+		await child.close();
 	}
 }
 

@@ -1,5 +1,3 @@
-import { fork, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -10,6 +8,7 @@ import { ArchiveLoader } from '../src/archive/load.ts';
 import { Scheduler } from '../src/delivery/scheduler.ts';
 import { silentLogger } from '../src/log.ts';
 import { openStore } from '../src/store/store.ts';
+import { EmulatorProcess } from '../emulator/process.ts';
 import { papersFor, writeDigest } from '../test/helpers/digests.ts';
 import { subscribe } from '../test/helpers/subscriptions.ts';
 
@@ -37,20 +36,6 @@ export interface DeliveryBenchResult {
 	rows: FanOutRow[];
 }
 
-const EMULATOR = fileURLToPath(new URL('./emulator-process.ts', import.meta.url));
-
-function request<T>(child: ChildProcess, msg: unknown, reply: string): Promise<T> {
-	return new Promise((resolve) => {
-		const on = (m: unknown) => {
-			if ((m as { type?: string }).type !== reply) return;
-			child.off('message', on);
-			resolve(m as T);
-		};
-		child.on('message', on);
-		child.send(msg as object);
-	});
-}
-
 interface Stats {
 	requests: number;
 	messagePosts: number;
@@ -68,13 +53,12 @@ interface Stats {
  */
 async function fanOut(channels: number, scale: number): Promise<FanOutRow> {
 	const dir = await mkdtemp(path.join(os.tmpdir(), 'paperboy-bench-fanout-'));
-	const child = fork(EMULATOR, [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+	const child = new EmulatorProcess();
 	try {
-		await once(child, 'message');
+		await child.alive;
 		const guildSizes: number[] = [];
 		for (let left = channels; left > 0; left -= CHANNELS_PER_GUILD) guildSizes.push(Math.min(CHANNELS_PER_GUILD, left));
-		const started = await request<{ token: string; apiBase: string; guilds: Array<{ id: string; channels: string[] }> }>(
-			child,
+		const started = await child.ask<{ token: string; apiBase: string; guilds: Array<{ id: string; channels: string[] }> }>(
 			{
 				type: 'start',
 				guilds: guildSizes,
@@ -126,11 +110,11 @@ async function fanOut(channels: number, scale: number): Promise<FanOutRow> {
 		const t0 = Date.now();
 		await scheduler.onDigestsChanged();
 		// A run that ended in 'retry' finishes later from its timer: wait for the ledger, not the promise.
-		let stats = await request<Stats>(child, { type: 'stats' }, 'stats');
+		let stats = await child.ask<Stats>({ type: 'stats' }, 'stats');
 		const perChannel = Math.round(stats.accepted / channels) || 1;
 		for (let i = 0; i < 600 && stats.accepted < perChannel * channels; i++) {
 			await new Promise((r) => setTimeout(r, 100));
-			stats = await request<Stats>(child, { type: 'stats' }, 'stats');
+			stats = await child.ask<Stats>({ type: 'stats' }, 'stats');
 		}
 		await scheduler.idle();
 		const wallSeconds = (Date.now() - t0) / 1000;
@@ -149,8 +133,7 @@ async function fanOut(channels: number, scale: number): Promise<FanOutRow> {
 			ratio: round(wallSeconds / boundSeconds),
 		};
 	} finally {
-		child.send({ type: 'stop' });
-		await once(child, 'exit');
+		await child.close();
 		await rm(dir, { recursive: true, force: true });
 	}
 }

@@ -1,13 +1,11 @@
-import { fork, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { openStore } from '../../src/store/store.ts';
 import type { EmulatorOptions, RequestRecord } from '../../emulator/index.ts';
+import { EmulatorProcess } from '../../emulator/process.ts';
 import { papersFor, writeDigest } from './digests.ts';
-import { ROOT, spawnBot, type BotProcess } from './process.ts';
+import { spawnBot, type BotProcess } from './process.ts';
 import { until } from './received.ts';
 import { cleanupRedisNamespace, uniqueRedisNamespace } from './redis.ts';
 import { subscribe } from './subscriptions.ts';
@@ -50,7 +48,6 @@ export interface FleetRunResult {
 
 const CHANNELS_PER_GUILD = 10;
 const MESSAGE_POST = /^\/channels\/\d+\/messages$/;
-const TSX = pathToFileURL(join(ROOT, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href;
 
 type Logged = Pick<RequestRecord, 'method' | 'path' | 'status' | 'time' | 'window' | 'fault'> & { embeds: number };
 
@@ -59,30 +56,9 @@ export const isGlobal429 = (r: Pick<RequestRecord, 'status' | 'window' | 'fault'
 
 const round = (n: number) => Math.round(n * 100) / 100;
 
-/**
- * The emulator in a process of its own (bench/emulator-process.ts): Discord counts a request when it
- * arrives, and an event loop shared with the parsing of three bots' logs would make arrivals late
- * by more than the proxy's margin, a lag Discord does not have.
- */
-class EmulatorProcess {
-	readonly #child: ChildProcess = fork(join(ROOT, 'bench', 'emulator-process.ts'), [], {
-		execArgv: ['--import', TSX],
-		stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-	});
-	readonly alive = once(this.#child, 'message');
+/** The emulator process plus the request log it has sent so far. */
+class LoggedEmulator extends EmulatorProcess {
 	readonly log: Logged[] = [];
-
-	ask<T>(msg: { type: string; [k: string]: unknown }, reply = msg.type): Promise<T> {
-		return new Promise((resolve) => {
-			const on = (m: unknown) => {
-				if ((m as { type?: string }).type !== reply) return;
-				this.#child.off('message', on);
-				resolve(m as T);
-			};
-			this.#child.on('message', on);
-			this.#child.send(msg);
-		});
-	}
 
 	/** Appends what the emulator logged since the last call. */
 	async sync(): Promise<Logged[]> {
@@ -90,17 +66,13 @@ class EmulatorProcess {
 		this.log.push(...requests);
 		return requests;
 	}
-
-	stop(): void {
-		this.#child.kill('SIGKILL');
-	}
 }
 
 export async function runFleet(opts: FleetRunOptions): Promise<FleetRunResult> {
 	const G = opts.globalPerSecond;
 	const dir = await mkdtemp(join(tmpdir(), 'paperboy-fleet-proxy-'));
 	await mkdir(join(dir, 'digests'));
-	const emu = new EmulatorProcess();
+	const emu = new LoggedEmulator();
 	const namespace = uniqueRedisNamespace(opts.proxy ? 'fleet-proxy' : 'fleet-direct');
 	const procs: BotProcess[] = [];
 	try {

@@ -1,9 +1,9 @@
-import { startEmulator, type EmulatorOptions } from '../emulator/index.ts';
+import { startEmulator, type EmulatorOptions } from './index.ts';
 import { receivedIds } from '../test/helpers/received.ts';
 
 /**
  * The emulator in its own process, so its CPU (JSON, rate-limit bookkeeping) does not share an
- * event loop with the bot being measured. Driven over IPC by bench/delivery.ts.
+ * event loop with the bot being measured. Driven over IPC through `EmulatorProcess` (process.ts).
  */
 type Command =
 	| { type: 'start'; options: EmulatorOptions; guilds: number[] }
