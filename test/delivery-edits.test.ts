@@ -200,6 +200,25 @@ describe('a rewritten digest edits what was posted (real discord.js, loopback em
 		expect(patches(h!.emu)).toHaveLength(0);
 	});
 
+	it('a new digest goes out before the edits of a rewritten one', async () => {
+		const g = await start(() => new Date('2026-08-23T10:00:00Z'));
+		const ch = g.channels[0]!;
+		await subscribe(h!.store, g.id, ch);
+		const first = papersFor(DAY, 2);
+		await rewrite(first);
+		// In one scan: yesterday's file rewritten with new votes, and today's landing.
+		await writeDigest(
+			`${h!.dir}/digests`,
+			DAY,
+			withVotes(first, () => 70),
+		);
+		await writeDigest(`${h!.dir}/digests`, '2026-08-23', papersFor('2026-08-23', 2));
+		await h!.bot.refresh();
+		await h!.bot.ctx.scheduler.idle();
+		const order = h!.emu.requests.filter((r) => r.status === 200 && /\/channels\/\d+\/messages/.test(r.path) && r.method !== 'GET').map((r) => r.method);
+		expect(order).toEqual(['POST', 'POST', 'PATCH']);
+	});
+
 	it('outside EDIT_WINDOW_HOURS of the first post a rewrite edits nothing', async () => {
 		let clock = new Date(`${DAY}T10:00:00Z`);
 		const g = await startOnClock(() => clock, { EDIT_WINDOW_HOURS: '2', CATCH_UP_DAYS: '7' });
