@@ -62,7 +62,10 @@ describe.skipIf(!present)('npm run demo in a real browser (headless Chromium, th
 		await page.waitForFunction(`document.getElementById('command').value === '' || document.getElementById('command-error').textContent !== ''`);
 		expect(await page.textContent('#command-error')).toBe('');
 	}
-	const openChannel = (name: string) => page.click(`nav a[data-channel="${name}"]`);
+	const openChannel = async (name: string) => {
+		await page.click(`nav a[data-channel="${name}"]`);
+		await page.waitForSelector(`nav a.active[data-channel="${name}"]`);
+	};
 	const messagesText = () => page.locator('#messages').innerText();
 	/** Tall enough for a whole delivered digest, header first, in the picture. */
 	const showNewest = () => page.setViewportSize({ width: 1100, height: 1750 });

@@ -164,10 +164,16 @@ async function load() {
 	}
 	loading = (async () => {
 		try {
-			const q = new URLSearchParams({ viewer: view.member, ...(view.channelId ? { channel: view.channelId } : {}) });
-			const res = await fetch(`/api/state?${q}`);
-			view.state = await res.json();
-			view.channelId ??= view.state.channels.find((c) => c.name === 'papers')?.id ?? view.state.channels[0]?.id;
+			const asked = { channelId: view.channelId, member: view.member };
+			const q = new URLSearchParams({ viewer: asked.member, ...(asked.channelId ? { channel: asked.channelId } : {}) });
+			const state = await (await fetch(`/api/state?${q}`)).json();
+			if (!asked.channelId) view.channelId = state.channels.find((c) => c.name === 'papers')?.id ?? state.channels[0]?.id;
+			// The answer is for what was asked: a channel or member picked meanwhile is fetched again, never drawn with another's messages.
+			if (asked.channelId !== view.channelId || asked.member !== view.member) {
+				again = true;
+				return;
+			}
+			view.state = state;
 			render();
 		} finally {
 			loading = null;
