@@ -9,6 +9,7 @@ import { benchMixedLoad } from './mixed-load.ts';
 import { resultsMarkdown } from './results.ts';
 import { benchSearchStart } from './search-start.ts';
 import { benchStartMode } from './start-mode.ts';
+import { benchTimers } from './timers.ts';
 
 /** `--name value` from the command line, if given. */
 function flag(name: string): string | undefined {
@@ -32,6 +33,7 @@ const sections: { name: string; run: () => Promise<unknown> }[] = [
 	{ name: 'start-mode', run: () => benchStartMode() },
 	{ name: 'mixed-load', run: () => benchMixedLoad() },
 	{ name: 'fanout-proxy', run: () => benchFanoutProxy() },
+	{ name: 'timers', run: () => benchTimers() },
 ];
 
 const FLAG_VALUES = new Set([archiveDir, flag('days')]);

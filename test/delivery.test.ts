@@ -51,24 +51,27 @@ describe('daily delivery end to end', () => {
 		expect((await h.store.subscriptions.get(g2.id, c))?.lastDeliveredDate).toBe('2026-03-10');
 	});
 
-	it('node-cron wakes a subscription at its time, with nothing else to trigger it', async () => {
-		let clock = new Date('2026-03-10T11:59:00Z');
+	it('the wake-up timer wakes a subscription at its time, with nothing else to trigger it', async () => {
+		// The bot's clock runs in real time, set to 11:59:57 once it is up, so 12:00 comes by itself through the production rule.
+		let offset = new Date('2026-03-10T11:00:00Z').getTime() - Date.now();
+		const clock = () => new Date(Date.now() + offset);
 		let g = { id: '', channels: [] as string[] };
 		h = await startHarness({
-			// A second-level pattern stands in for "12:00 daily"; the injected clock decides what is due.
-			bot: { now: () => clock, settleMs: 0, scheduler: { cronPattern: () => '*/1 * * * * *' } },
+			bot: { now: clock, settleMs: 0 },
 			setup: async (emu, dir) => {
 				g = emu.addGuild({ channels: 1 });
 				await writeDigest(`${dir}/digests`, '2026-03-10', papersFor('2026-03-10', 3));
 			},
 		});
 		const [ch] = g.channels as [string];
-		await h.bot.ctx.scheduler.upsert(await subscribe(h.store, g.id, ch, { time: '12:00' }));
-		expect(h.bot.ctx.scheduler.nextRun({ guildId: g.id, channelId: ch })).toBeInstanceOf(Date);
-		await h.bot.ctx.scheduler.idle();
-		expect(h.emu.messages(ch)).toHaveLength(0); // 11:59: not yet
-		clock = new Date('2026-03-10T12:00:30Z'); // only a cron fire can notice this
+		offset = new Date('2026-03-10T11:59:57Z').getTime() - Date.now();
+		const sub = await subscribe(h.store, g.id, ch, { time: '12:00' });
+		expect((await h.bot.ctx.scheduler.upsert(sub))?.kind).toBe('idle'); // before 12:00: not yet
+		expect(h.bot.ctx.scheduler.nextRun({ guildId: g.id, channelId: ch })).toEqual(new Date('2026-03-10T12:00:00Z'));
+		expect(h.emu.messages(ch)).toHaveLength(0);
 		await until(() => receivedIds(h!.emu, ch).length === 3);
+		expect(clock().getTime()).toBeGreaterThanOrEqual(new Date('2026-03-10T12:00:00Z').getTime());
+		expect(h.bot.ctx.scheduler.nextRun({ guildId: g.id, channelId: ch })).toEqual(new Date('2026-03-11T12:00:00Z'));
 	});
 
 	it('picks up a file dropped into the digest folder while running', async () => {
