@@ -64,6 +64,10 @@ export function inlineText(tokens: Token[] | undefined, fallback: string): strin
 
 // Characters that can start inline markdown worth undoing: emphasis, code, escapes, strike, links, autolinks.
 const INLINE_MARKUP = /[*_`\\~[<]/;
+// What else inline markdown reads: the other markup, line breaks, character references, autolinks.
+const BESIDE_ESCAPES = /[*_`~[<\n]|&#|@|:\/\/|www\./i;
+// A backslash before ASCII punctuation stands for that character.
+const ESCAPE = /\\([!"#$%&'()*+,\-./:;<=>?@[\]\\^_`{|}~])/g;
 
 /**
  * Summary text as plain text, once, here: the renderer escapes what it is given and search
@@ -71,6 +75,8 @@ const INLINE_MARKUP = /[*_`\\~[<]/;
  */
 export function plainInline(markdown: string): string {
 	if (!INLINE_MARKUP.test(markdown)) return markdown;
+	// Backslash escapes and nothing else (LaTeX in abstracts, mostly) read as the characters they escape.
+	if (!BESIDE_ESCAPES.test(markdown)) return markdown.replace(ESCAPE, '$1');
 	return inlineText(inline(markdown), markdown);
 }
 
