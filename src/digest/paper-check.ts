@@ -17,13 +17,13 @@ export function knownValid(p: Paper): boolean {
 		NEW_STYLE_ID.test(p.id) &&
 		p.url === `https://arxiv.org/abs/${p.id}` &&
 		filled(p.title) &&
-		(p.votes === null || (Number.isInteger(p.votes) && p.votes >= 0 && p.votes < 1e9)) &&
+		(p.votes === null || (Number.isSafeInteger(p.votes) && p.votes >= 0)) &&
 		p.authors.every(filled) &&
 		(p.thumbnail === null || isPlainUrl(p.thumbnail)) &&
 		p.summary.every((s) => (s.label === null || filled(s.label)) && filled(s.text)) &&
 		(p.affiliation === undefined || filled(p.affiliation)) &&
 		(p.pageUrl === undefined || isPlainUrl(p.pageUrl)) &&
-		Number.isInteger(p.line) &&
+		Number.isSafeInteger(p.line) &&
 		p.line > 0
 	);
 }
