@@ -6,6 +6,7 @@ import { benchFanoutProxy } from './fanout-proxy.ts';
 import { benchLanding } from './landing.ts';
 import { benchMemory } from './memory.ts';
 import { benchMixedLoad } from './mixed-load.ts';
+import { benchParse } from './parse.ts';
 import { resultsMarkdown } from './results.ts';
 import { benchSearchStart } from './search-start.ts';
 import { benchStartMode } from './start-mode.ts';
@@ -34,6 +35,7 @@ const sections: { name: string; run: () => Promise<unknown> }[] = [
 	{ name: 'mixed-load', run: () => benchMixedLoad() },
 	{ name: 'fanout-proxy', run: () => benchFanoutProxy() },
 	{ name: 'timers', run: () => benchTimers() },
+	{ name: 'parse', run: () => benchParse() },
 ];
 
 const FLAG_VALUES = new Set([archiveDir, flag('days')]);
