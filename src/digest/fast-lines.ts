@@ -13,14 +13,18 @@ export function isPlainText(s: string): boolean {
 
 // A link target marked takes as written: no spaces, controls, parentheses, angle brackets, quotes or escapes.
 const HREF = String.raw`[^\s\x00-\x1f\x7f()<>\\"'\x60[\]]+`;
-const LINK_ONLY = new RegExp(String.raw`^\[([^[\]\\\x60]*)\]\((${HREF})\)$`);
+// Link text may hold bracketed words, one level deep, as titles do (`[IDK] Token`): marked takes them for text.
+const LINK_ONLY = new RegExp(String.raw`^\[((?:[^[\]\\\x60]|\[[^[\]\\\x60]+\])*)\]\((${HREF})\)$`);
+// After a bracketed word, what would make it a link, a reference or an image of its own.
+const BRACKETS_AS_MARKUP = /\]\s*[([:]|!\[/;
 const IMAGE_ONLY = new RegExp(String.raw`^!\[[^[\]\\\x60]*\]\((${HREF})\)$`);
 
 /** `[text](href)` and nothing else, with plain text; null otherwise. */
 export function linkOnly(s: string): { text: string; href: string } | null {
 	const m = LINK_ONLY.exec(s);
-	if (!m || !isPlainText(m[1] ?? '')) return null;
-	return { text: m[1] ?? '', href: m[2] ?? '' };
+	const text = m?.[1] ?? '';
+	if (!m || BRACKETS_AS_MARKUP.test(text) || !isPlainText(text.replace(/[[\]]/g, ''))) return null;
+	return { text, href: m[2] ?? '' };
 }
 
 /** The target of `![alt](href)` when that is the whole line. */
