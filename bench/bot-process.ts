@@ -13,11 +13,11 @@ export type Entry = keyof typeof ENTRIES;
 /**
  * The real bot in a process of its own, connected to the emulator, with nothing of this
  * process's environment but PATH: each bench says every setting it depends on. Its log (JSON
- * lines) is on stderr.
+ * lines) is on stderr. `root` runs another checkout of the project (a baseline) instead.
  */
-export function spawnBot(emu: Emulator, opts: { entry?: Entry; env: Record<string, string> }): ChildProcessByStdio<null, null, Readable> {
+export function spawnBot(emu: Emulator, opts: { entry?: Entry; env: Record<string, string>; root?: string }): ChildProcessByStdio<null, null, Readable> {
 	return spawn(process.execPath, [...ENTRIES[opts.entry ?? 'sources']], {
-		cwd: ROOT,
+		cwd: opts.root ?? ROOT,
 		env: { PATH: process.env['PATH'] ?? '', DISCORD_TOKEN: emu.token, DISCORD_API_BASE: emu.apiBase, LOG_FORMAT: 'json', ...opts.env },
 		stdio: ['ignore', 'ignore', 'pipe'],
 	});

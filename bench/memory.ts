@@ -50,10 +50,11 @@ export async function benchMemory(opts: { subscriptions?: number; days?: number;
 				text = lines.pop() ?? '';
 				for (const line of lines) {
 					try {
-						const l = JSON.parse(line) as { msg?: string; papers?: number };
+						const l = JSON.parse(line) as { msg?: string; papers?: number; index?: string };
 						if (l.msg === 'archive loaded' && typeof l.papers === 'number') papers = l.papers;
 						if (l.msg === 'scheduler started; catching up') startedAt = Date.now();
-						if (l.msg === 'search index ready') indexReady = true;
+						// Built after the load before the index moved out of the heap; searchable once loaded since.
+						if (l.msg === 'search index ready' || (l.msg === 'archive loaded' && l.index !== undefined)) indexReady = true;
 						// Measured once the bot is whole: delivering, and able to search.
 						if (startedAt !== null && indexReady) resolve();
 					} catch {

@@ -89,7 +89,8 @@ export async function benchMixedLoad(
 					ready = true;
 					readyAt = Date.now();
 				}
-				if (line.includes('"msg":"search index ready"')) indexReady = true;
+				// Built after the load before the index moved out of the heap; searchable once loaded since.
+				if (line.includes('"msg":"search index ready"') || (line.includes('"msg":"archive loaded"') && line.includes('"index":'))) indexReady = true;
 			}
 		});
 		try {

@@ -5,14 +5,12 @@ import type { DeliveryBenchResult } from './delivery.ts';
 import { fanoutProxyRows, type FanoutProxyBenchResult } from './fanout-proxy.ts';
 import type { LandingBenchResult } from './landing.ts';
 import type { MemoryBenchResult } from './memory.ts';
-import type { SearchStartBenchResult } from './search-start.ts';
 
 /** The one table `npm run bench` prints and writes to bench/results.md. */
 export function resultsMarkdown(results: Record<string, unknown>): string {
 	const a = results['archive'] as ArchiveBenchResult | undefined;
 	const d = results['delivery'] as DeliveryBenchResult | undefined;
 	const m = results['memory'] as MemoryBenchResult | undefined;
-	const s = results['search-start'] as SearchStartBenchResult | undefined;
 	const l = results['landing'] as LandingBenchResult | undefined;
 	const al = results['alerts'] as AlertsBenchResult | undefined;
 	const rows: string[] = ['| figure | value | what limits it |', '|---|---|---|'];
@@ -29,15 +27,6 @@ export function resultsMarkdown(results: Record<string, unknown>): string {
 		rows.push(`| /paper | p50 ${a.paperLookup.p50Ms} ms · p99 ${a.paperLookup.p99Ms} ms | map look-up |`);
 		rows.push(`| /top period:all | p50 ${a.topAll.p50Ms} ms · p99 ${a.topAll.p99Ms} ms | CPU (votes index) |`);
 		rows.push(`| /search | p50 ${a.search.p50Ms} ms · p99 ${a.search.p99Ms} ms | CPU (word index intersection) |`);
-	}
-	if (s) {
-		const l = (x: { p50Ms: number; p99Ms: number }) => `p50 ${x.p50Ms} ms · p99 ${x.p99Ms} ms`;
-		rows.push(
-			`| search index after a start (${s.papers} papers, ${s.source}) | built in slices in ${s.slicedBuildMs} ms, longest event-loop stall **${s.longestBlockMs} ms** (p99 ${s.blockP99Ms} ms); before: the first /search built it in one go, holding the loop ${s.oneGoBuildMs} ms | CPU (words and postings, about 200 µs a paper); slices of 4 ms, then GC pauses |`,
-		);
-		rows.push(`| /search before the index is ready | ${l(s.searchBeforeReady)} (deferred at once, answered when the index is) | the rest of the build |`);
-		rows.push(`| autocomplete before the index is ready | ${l(s.autocompleteBeforeReady)} (from what is indexed so far) | one query on a partial index |`);
-		rows.push(`| /search, autocomplete once ready | ${l(s.searchAfterReady)}; ${l(s.autocompleteAfterReady)} | CPU (word index intersection) |`);
 	}
 	if (m)
 		rows.push(

@@ -3,12 +3,12 @@ import { benchAlerts } from './alerts.ts';
 import { benchArchive } from './archive.ts';
 import { benchDelivery } from './delivery.ts';
 import { benchFanoutProxy } from './fanout-proxy.ts';
+import { benchIndexStart } from './index-start.ts';
 import { benchLanding } from './landing.ts';
 import { benchMemory } from './memory.ts';
 import { benchMixedLoad } from './mixed-load.ts';
 import { benchParse } from './parse.ts';
 import { resultsMarkdown } from './results.ts';
-import { benchSearchStart } from './search-start.ts';
 import { benchStartMode } from './start-mode.ts';
 import { benchTimers } from './timers.ts';
 
@@ -19,26 +19,28 @@ function flag(name: string): string | undefined {
 }
 const archiveDir = flag('archive');
 const days = flag('days') === undefined ? undefined : Number(flag('days'));
+/** The revision the index bench compares against (default: the one before the archive's index file). */
+const baseline = flag('baseline');
 
 // One entry per benchmark; add a section by appending to this list.
 const sections: { name: string; run: () => Promise<unknown> }[] = [
-	{ name: 'archive', run: () => benchArchive() },
+	{ name: 'archive', run: () => benchArchive(days ? { days } : {}) },
 	{ name: 'delivery', run: () => benchDelivery() },
 	{ name: 'memory', run: () => benchMemory() },
-	{
-		name: 'search-start',
-		run: () => benchSearchStart({ ...(archiveDir ? { archiveDir } : {}), ...(days ? { days } : {}) }),
-	},
 	{ name: 'landing', run: () => benchLanding() },
 	{ name: 'alerts', run: () => benchAlerts() },
 	{ name: 'start-mode', run: () => benchStartMode() },
 	{ name: 'mixed-load', run: () => benchMixedLoad() },
+	{
+		name: 'index',
+		run: () => benchIndexStart({ ...(archiveDir ? { archiveDir } : {}), ...(baseline ? { baseline } : {}) }),
+	},
 	{ name: 'fanout-proxy', run: () => benchFanoutProxy() },
 	{ name: 'timers', run: () => benchTimers() },
 	{ name: 'parse', run: () => benchParse() },
 ];
 
-const FLAG_VALUES = new Set([archiveDir, flag('days')]);
+const FLAG_VALUES = new Set([archiveDir, flag('days'), baseline]);
 const only = process.argv.slice(2).filter((a) => !a.startsWith('--') && !FLAG_VALUES.has(a));
 const results: Record<string, unknown> = {};
 for (const section of sections) {

@@ -42,8 +42,8 @@ function normalTitle(text: string): string {
  * title begins with what was typed. When several fit equally, the member picks from a short list
  * rather than being shown a guess.
  */
-async function byTitle(ctx: BotContext, input: string): Promise<ArchivedPaper> {
-	const candidates = await ctx.archive.suggestAsync(input, MAX_CHOICES);
+function byTitle(ctx: BotContext, input: string): ArchivedPaper {
+	const candidates = ctx.archive.suggest(input, MAX_CHOICES);
 	if (candidates.length === 0) throw new UserError('paper.malformed', { input: inlineCode(input) });
 	const typed = normalTitle(input);
 	const exact = candidates.filter((p) => normalTitle(p.title) === typed);
@@ -62,9 +62,7 @@ export const paperCommand: Command = {
 	async execute({ interaction, ctx, locale }) {
 		const input = interaction.options.getString('id', true).trim();
 		const id = parseArxivId(input);
-		// Titles need the search index, which just after a start may take longer than Discord waits.
-		if (!id && !ctx.archive.searchReady()) await interaction.deferReply();
-		const paper = id ? ctx.archive.paper(id) : await byTitle(ctx, input);
+		const paper = id ? ctx.archive.paper(id) : byTitle(ctx, input);
 		if (!paper) throw new UserError('paper.unknown', { id: String(id), url: arxivUrl(String(id)) });
 		await respond(interaction, {
 			content: t(locale, 'paper.appeared', { dates: appearanceDates(paper).join(', ') }),
@@ -76,8 +74,7 @@ export const paperCommand: Command = {
 	async autocomplete({ interaction, ctx }) {
 		const typed = interaction.options.getFocused().trim();
 		const exact = looksLikeArxivId(typed) ? parseArxivId(typed) : null;
-		// Autocomplete cannot be deferred: while the index is built, titles come from what it holds so far.
-		const papers = ctx.archive.suggestSoFar(exact ?? typed, MAX_CHOICES);
+		const papers = ctx.archive.suggest(exact ?? typed, MAX_CHOICES);
 		await interaction.respond(papers.map((p) => choice(`${p.id} · ${p.title}`, p.id)));
 	},
 };

@@ -1,8 +1,8 @@
-import { ApplicationCommandOptionType, MessageFlags, type ButtonInteraction, type RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord.js';
+import { ApplicationCommandOptionType, type RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord.js';
 import type { BotContext, ButtonRoute, Command } from '../src/bot/command.ts';
 import { UserError } from '../src/bot/errors.ts';
 import { pageArg, pager } from '../src/bot/paging.ts';
-import { ownsPagedMessage, respond, updatePage, type ReplyBody } from '../src/bot/reply.ts';
+import { respond, updatePage, type ReplyBody } from '../src/bot/reply.ts';
 import { t, type Locale } from '../src/i18n.ts';
 import { paperListEmbed } from '../src/render/list.ts';
 import { escapeMarkdown, inlineCode } from '../src/render/text.ts';
@@ -30,13 +30,12 @@ const data = {
 	],
 } as const satisfies RESTPostAPIChatInputApplicationCommandsJSONBody;
 
-/** Waits for the search index when it is still being built (just after a start), never blocking while it does. */
-async function renderSearch(ctx: BotContext, locale: Locale, query: string, page: number): Promise<ReplyBody> {
-	const first = await ctx.archive.searchAsync(query, { limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE });
+function renderSearch(ctx: BotContext, locale: Locale, query: string, page: number): ReplyBody {
+	const first = ctx.archive.search(query, { limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE });
 	if (first.total === 0) throw new UserError('search.none', { query: inlineCode(query) });
 	const pages = Math.ceil(first.total / PAGE_SIZE);
 	const current = Math.min(page, pages);
-	const hits = current === page ? first : await ctx.archive.searchAsync(query, { limit: PAGE_SIZE, offset: (current - 1) * PAGE_SIZE });
+	const hits = current === page ? first : ctx.archive.search(query, { limit: PAGE_SIZE, offset: (current - 1) * PAGE_SIZE });
 	return {
 		embeds: [
 			paperListEmbed({
@@ -57,9 +56,7 @@ export const searchCommand: Command = {
 	async execute({ interaction, ctx, locale }) {
 		const query = interaction.options.getString('query', true).trim().replace(/\s+/g, ' ').slice(0, QUERY_MAX);
 		if (query.length < 2) throw new UserError('search.tooShort');
-		// Just after a start the index may take longer than Discord waits for an answer.
-		if (!ctx.archive.searchReady()) await interaction.deferReply();
-		await respond(interaction, await renderSearch(ctx, locale, query, 1));
+		await respond(interaction, renderSearch(ctx, locale, query, 1));
 	},
 };
 
@@ -70,27 +67,6 @@ export const searchButtons: ButtonRoute = {
 		const page = pageArg(args.at(-1), Number.MAX_SAFE_INTEGER);
 		const query = args.slice(0, -1).join(':');
 		if (page === null || query.length < 2) throw new UserError('error.expiredButton');
-		if (ctx.archive.searchReady()) await updatePage(interaction, await renderSearch(ctx, locale, query, page));
-		else await turnPageOnceIndexed(interaction, ctx, locale, query, page);
+		await updatePage(interaction, renderSearch(ctx, locale, query, page));
 	},
 };
-
-/**
- * A page turned while the index is still being built: acknowledged first as `updatePage` would
- * answer (the invoker's message, or a private copy for anyone else), then filled in. A page
- * that now finds nothing is said privately: the message the button sits on stays as it was.
- */
-async function turnPageOnceIndexed(interaction: ButtonInteraction, ctx: BotContext, locale: Locale, query: string, page: number): Promise<void> {
-	const own = ownsPagedMessage(interaction);
-	if (own) await interaction.deferUpdate();
-	else await interaction.deferReply({ flags: MessageFlags.Ephemeral });
-	let body: ReplyBody;
-	try {
-		body = await renderSearch(ctx, locale, query, page);
-	} catch (err) {
-		if (!own || !(err instanceof UserError)) throw err;
-		await interaction.followUp({ content: t(locale, err.key, err.params), flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } });
-		return;
-	}
-	await respond(interaction, body);
-}

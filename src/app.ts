@@ -1,5 +1,6 @@
 import { Events, Status, type Client } from 'discord.js';
 import { Archive } from './archive/archive.ts';
+import { indexPath, openArchiveIndex } from './archive/index-file.ts';
 import { ArchiveLoader, type ScanResult } from './archive/load.ts';
 import { summariseScan } from './archive/scan-summary.ts';
 import type { Config } from './config.ts';
@@ -91,7 +92,9 @@ export async function startBot(opts: BotOptions): Promise<RunningBot> {
 	const source = await openDigestSource(config, logger.child({ part: 'source' })).catch((err: unknown) => {
 		throw err instanceof GitSourceError ? new StartupError(err.message) : err;
 	});
-	const archive = new Archive();
+	// A shard process started by start:sharded is told its shards by discord.js, in SHARDS.
+	const index = indexPath(config.ARCHIVE_INDEX, config.STORE_URL, config.SHARD_IDS?.join(',') ?? process.env['SHARDS']);
+	const archive = new Archive({ db: openArchiveIndex(index, source.folder, logger.child({ part: 'archive' })) });
 	const loader = new ArchiveLoader({
 		dir: source.folder,
 		archive,
@@ -101,10 +104,8 @@ export async function startBot(opts: BotOptions): Promise<RunningBot> {
 	});
 	await loader.loadAll();
 	const stats = archive.stats();
-	logger.info({ dir: source.folder, ...stats, problems: archive.problems().length }, 'archive loaded');
-	// Search is built in slices after the load, between interactions; say when it is complete.
-	const indexStarted = Date.now();
-	void loader.indexed().then(() => logger.info({ ms: Date.now() - indexStarted }, 'search index ready'));
+	// Searchable from here on: the index is fed as files are read.
+	logger.info({ dir: source.folder, index: archive.indexFile() ?? 'memory', ...stats, problems: archive.problems().length }, 'archive loaded');
 
 	const store =
 		opts.store ??
@@ -235,6 +236,7 @@ export async function startBot(opts: BotOptions): Promise<RunningBot> {
 		folderWatch?.close();
 		await client.destroy();
 		if (!opts.store) await store.close();
+		archive.close();
 		if (err instanceof StartupError) throw err;
 		const reason = err instanceof Error ? err.message : String(err);
 		const refused = (err as { code?: unknown }).code === 'TokenInvalid';
@@ -275,6 +277,7 @@ export async function startBot(opts: BotOptions): Promise<RunningBot> {
 		['the gateway connection', () => client.destroy()],
 		...(opts.store ? [] : [['closing the store', () => store.close()] as [string, () => Promise<unknown>]]),
 		['the health server', async () => health?.close()],
+		['closing the archive index', async () => archive.close()],
 	];
 	let stepsDone = -1;
 	let stopping: Promise<void> | undefined;

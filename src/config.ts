@@ -56,6 +56,8 @@ export const ConfigSchema = z
 			.string()
 			.regex(/^(sqlite|redis|rediss):\/\//, 'STORE_URL must start with sqlite:// or redis://')
 			.default(DEFAULT_STORE_URL),
+		/** The archive's index file (rebuilt from the digests when missing); `memory` keeps it in the process only. */
+		ARCHIVE_INDEX: z.string().trim().min(1).optional(),
 		DEFAULT_TIMEZONE: z.string().refine(isValidTimeZone, 'DEFAULT_TIMEZONE must be an IANA time zone such as Asia/Seoul').default('UTC'),
 		CATCH_UP_DAYS: z.coerce.number().int().min(0).max(365).default(3),
 		/** Hours after a digest's first post in a channel during which a rewrite of its file edits what was posted; 0: never. */

@@ -153,11 +153,16 @@ describe('archive/archive', () => {
 		expect(a.suggest('splat', 25).map((p) => p.id)).toEqual(titled.slice(0, 25));
 	});
 
-	it('indexes in slices, and a search before the last slice still sees every paper', () => {
+	it('finds a changed paper by its new words at once, and no longer by its old ones', () => {
 		const a = base();
-		expect(a.indexSome(1)).toBe(true);
 		expect(a.search('splatting').total).toBe(2);
-		expect(a.indexSome(1)).toBe(false);
+		for (const date of ['2024-12-01', '2024-12-02']) {
+			const file = `2024/12/${date.slice(-2)}.md`;
+			a.setFile(file, parseDigest(digest(date, [{ id: '2412.00001', title: 'Urban Meshes', votes: 5 }]), file));
+		}
+		expect(a.search('urban').results.map((p) => p.id)).toEqual(['2412.00001']);
+		expect(a.search('splatting').total).toBe(0);
+		expect(a.search('gaussian').total).toBe(0);
 	});
 
 	it('pages search results with limit and offset', () => {

@@ -54,20 +54,6 @@ describe('archive/load', () => {
 		expect(archive.stats()).toEqual({ files: 20, digests: 20, papers: 20 });
 	});
 
-	it('builds the search index after a scan without holding the scan up, unless told to leave it to the first search', async () => {
-		for (let d = 1; d <= 3; d++) await write(`2024/12/0${d}.md`, day(`2024-12-0${d}`, `2412.0000${d}`));
-		const background = new Archive();
-		const loader = new ArchiveLoader({ dir, archive: background, now: () => now });
-		await loader.loadAll();
-		await loader.indexed();
-		expect(background.indexSome(0)).toBe(false);
-		const lazy = new Archive();
-		await new ArchiveLoader({ dir, archive: lazy, now: () => now, indexInBackground: false }).loadAll();
-		expect(lazy.indexSome(0)).toBe(true);
-		expect(lazy.search('paper').total).toBe(3);
-		expect(lazy.indexSome(0)).toBe(false);
-	});
-
 	it('lists .md and .txt files recursively, sorted, ignoring other files', async () => {
 		await write('2024/12/09.md', day('2024-12-09', '2412.00001'));
 		await write('2024/12/10.txt', day('2024-12-10', '2412.00002'));

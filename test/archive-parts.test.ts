@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Archive } from '../src/archive/archive.ts';
 import { Days } from '../src/archive/days.ts';
 import { Ranking } from '../src/archive/ranking.ts';
-import { Search } from '../src/archive/search.ts';
+import { Search, feedWords } from '../src/archive/search.ts';
 import { parseDigest } from '../src/digest/parse.ts';
 import { addDays, periodStart } from '../src/time/dates.ts';
 
@@ -112,12 +112,9 @@ describe('archive parts: each drops its own cache for a change', () => {
 	it('searches and suggests a changed paper by its new words and a new paper by its id', () => {
 		const days = new Days();
 		const ranking = new Ranking(days);
-		const search = new Search(days, ranking);
-		const apply = (file: string, date: string, papers: Entry[]) => {
-			const change = days.setFile(file, parsed(file, date, papers));
-			ranking.invalidate(change);
-			search.invalidate(change);
-		};
+		feedWords(days);
+		const search = new Search(days);
+		const apply = (file: string, date: string, papers: Entry[]) => ranking.invalidate(days.setFile(file, parsed(file, date, papers)));
 		apply('a.md', '2024-12-09', [{ id: '2412.00001', title: 'Gaussian Cities' }]);
 		expect(search.search('gaussian').total).toBe(1);
 		expect(search.suggest('2412.0000', undefined, 25).map((p) => p.id)).toEqual(['2412.00001']);

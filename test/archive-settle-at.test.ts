@@ -19,7 +19,7 @@ describe('ArchiveLoader.scan settleAt', () => {
 		const b = await writeDigest(dir, '2025-01-07', papersFor('2025-01-07', 2));
 		const [ma, mb] = [(await stat(a)).mtimeMs, (await stat(b)).mtimeMs];
 		let now = Math.max(ma, mb);
-		const loader = new ArchiveLoader({ dir, archive: new Archive(), settleMs: 5000, now: () => now, indexInBackground: false });
+		const loader = new ArchiveLoader({ dir, archive: new Archive(), settleMs: 5000, now: () => now });
 
 		const early = await loader.scan();
 		expect(early.added).toEqual([]);

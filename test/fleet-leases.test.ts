@@ -51,7 +51,8 @@ describe.skipIf(!redisAvailable)('two processes with the same shards over one Re
 			SHARD_IDS: '0',
 			SHARD_COUNT: '1',
 		};
-		const procs = [spawnBot('src/main.ts', env), spawnBot('src/main.ts', env)];
+		// Each process owns its archive index, as each machine's would.
+		const procs = [0, 1].map((n) => spawnBot('src/main.ts', { ...env, ARCHIVE_INDEX: join(env.DIGEST_DIR, '..', `archive-${n}.sqlite`) }));
 		await Promise.all(procs.map((p) => p.waitForLog((l) => l.msg === 'ready', 30_000)));
 
 		const today = new Date().toISOString().slice(0, 10);

@@ -1,11 +1,12 @@
 import { parseArxivId } from '../digest/arxiv.ts';
 import type { ArchivedPaper, ParseResult, Problem } from '../digest/schema.ts';
 import { PERIODS, type Period } from '../time/dates.ts';
-import { Days, type ArchiveChange, type DayDigest } from './days.ts';
+import { Days, type ArchiveChange, type DayDigest, type FileStamp } from './days.ts';
+import { IN_MEMORY, closeIndex, openIndex, type IndexDb } from './index-db.ts';
 import { Ranking } from './ranking.ts';
-import { SUGGEST_LIMIT, Search } from './search.ts';
+import { SUGGEST_LIMIT, Search, feedWords } from './search.ts';
 
-export type { ArchiveChange, DayDigest } from './days.ts';
+export type { ArchiveChange, DayDigest, FileStamp } from './days.ts';
 export { SUGGEST_LIMIT } from './search.ts';
 export type TopPeriod = Period;
 export interface SearchOptions {
@@ -18,24 +19,60 @@ export interface SearchResult {
 }
 export const TOP_PERIODS = PERIODS;
 
+/** Digests kept drawn at once: the days being delivered and paged through, not ten years of them. */
+const DIGESTS_KEPT = 32;
+
+export interface ArchiveOptions {
+	/** The index: an open database (see `openIndex`), or none for one in memory. */
+	db?: IndexDb;
+}
+
 /**
- * The in-memory archive: every digest file's papers, indexed by id, date, votes and words.
- * The day bookkeeping says what each file change altered; the ranking and the search each
- * drop or refresh their own caches from that.
+ * The archive: every digest file's papers, indexed by id, date, votes and words. It lives in
+ * the index (SQLite, a file beside the store or in memory), not in the JS heap, so memory does
+ * not grow with the years and a restart reads again only the files that changed. The day
+ * bookkeeping says what each file change altered; the ranking drops its few cached answers from that.
  */
 export class Archive {
-	private readonly days = new Days();
-	private readonly ranking = new Ranking(this.days);
+	private readonly days: Days;
+	private readonly ranking: Ranking;
 	private readonly digestCache = new Map<string, DayDigest>();
-	private readonly finder = new Search(this.days, this.ranking);
+	private readonly finder: Search;
 
-	/** Replaces the contribution of one file, and says which days and papers that changed. */
-	setFile(file: string, result: ParseResult): ArchiveChange {
-		return this.changed(this.days.setFile(file, result));
+	constructor(opts: ArchiveOptions = {}) {
+		this.days = new Days(opts.db ?? openIndex(IN_MEMORY, '').db);
+		this.ranking = new Ranking(this.days);
+		feedWords(this.days);
+		this.finder = new Search(this.days);
+	}
+
+	/** Replaces the contribution of one file, and says which days and papers that changed. `stamp` marks it read. */
+	setFile(file: string, result: ParseResult, stamp?: FileStamp): ArchiveChange {
+		return this.changed(this.days.setFile(file, result, stamp));
 	}
 
 	removeFile(file: string): ArchiveChange {
 		return this.changed(this.days.removeFile(file));
+	}
+
+	/** Every file the index holds as read, with the size and mtime it was read at. */
+	stamps(): Map<string, FileStamp> {
+		return this.days.stamps();
+	}
+
+	/** The index file, when there is one another thread can write big files into. */
+	indexFile(): string | undefined {
+		return this.days.db.memory ? undefined : this.days.db.name;
+	}
+
+	/** Takes in what another connection (the parser thread) wrote to the index: the same as `setFile` returned there. */
+	wroteElsewhere(change: ArchiveChange): ArchiveChange {
+		this.days.reread();
+		return this.changed(change);
+	}
+
+	close(): void {
+		closeIndex(this.days.db);
 	}
 
 	/** A paper by id or by any link or form `parseArxivId` accepts. */
@@ -63,9 +100,15 @@ export class Archive {
 	 */
 	digest(date: string): DayDigest | undefined {
 		const cached = this.digestCache.get(date);
-		if (cached) return cached;
+		if (cached) {
+			this.digestCache.delete(date);
+			this.digestCache.set(date, cached);
+			return cached;
+		}
 		const digest = this.days.digest(date);
-		if (digest) this.digestCache.set(date, digest);
+		if (!digest) return undefined;
+		this.digestCache.set(date, digest);
+		if (this.digestCache.size > DIGESTS_KEPT) this.digestCache.delete(this.digestCache.keys().next().value!);
 		return digest;
 	}
 
@@ -88,57 +131,25 @@ export class Archive {
 		return this.ranking.top(opts);
 	}
 
-	/** Whether the search index holds every paper as it is now: a search needs no indexing first. */
-	searchReady(): boolean {
-		return this.finder.ready();
-	}
-
-	/** Resolves once the search index holds every paper, indexing what is left in slices between other work. */
-	whenSearchReady(): Promise<void> {
-		return this.finder.whenReady();
-	}
-
 	/**
-	 * Papers whose title, authors or summary hold every word of the query; title matches first.
-	 * Indexes what is left at once, however long that takes: for one-shot tools. Anything
-	 * answering others meanwhile uses `searchAsync`.
+	 * Papers whose title, authors or summary hold every word of the query; compounds, then title
+	 * matches first, then votes.
 	 */
 	search(query: string, opts: SearchOptions = {}): SearchResult {
 		return this.finder.search(query, opts);
 	}
 
-	/** `search`, once the index is complete; waiting never holds the event loop for more than a slice. */
-	async searchAsync(query: string, opts: SearchOptions = {}): Promise<SearchResult> {
-		// A scan may change papers while we wait; the search runs when none waits, in the same turn.
-		while (!this.searchReady()) await this.whenSearchReady();
-		return this.search(query, opts);
-	}
-
 	/**
 	 * Autocomplete: ids starting with the input, else titles holding its words; empty input lists
-	 * the latest digest. Indexes what is left at once, as `search` does.
+	 * the latest digest.
 	 */
 	suggest(input: string, limit = SUGGEST_LIMIT): ArchivedPaper[] {
-		return this.suggestWith(input, limit, false);
-	}
-
-	/** `suggest`, once the index is complete, as `searchAsync` waits for it. */
-	async suggestAsync(input: string, limit = SUGGEST_LIMIT): Promise<ArchivedPaper[]> {
-		while (!this.searchReady()) await this.whenSearchReady();
-		return this.suggest(input, limit);
-	}
-
-	/**
-	 * `suggest` at once, indexing nothing: ids by prefix as always, titles from the papers indexed
-	 * so far. Autocomplete cannot be deferred, so while the index is built this is its answer.
-	 */
-	suggestSoFar(input: string, limit = SUGGEST_LIMIT): ArchivedPaper[] {
-		return this.suggestWith(input, limit, true);
-	}
-
-	/** Indexes changed papers, up to `max` and for a few milliseconds (at least one); true while more waits. */
-	indexSome(max: number): boolean {
-		return this.finder.indexSome(max);
+		const text = input.trim();
+		if (!text) {
+			const latest = this.latestDate();
+			return latest ? (this.digest(latest)?.papers ?? []).slice(0, limit) : [];
+		}
+		return this.finder.suggest(text, this.paper(text), limit);
 	}
 
 	problems(): Problem[] {
@@ -153,20 +164,10 @@ export class Archive {
 		return this.days.stats();
 	}
 
-	private suggestWith(input: string, limit: number, soFar: boolean): ArchivedPaper[] {
-		const text = input.trim();
-		if (!text) {
-			const latest = this.latestDate();
-			return latest ? (this.digest(latest)?.papers ?? []).slice(0, limit) : [];
-		}
-		return this.finder.suggest(text, this.paper(text), limit, { soFar });
-	}
-
 	private changed(change: ArchiveChange): ArchiveChange {
 		// A paper's list of days shows in every digest it is in: any change may touch any day.
 		if (change.dates.length + change.papers.length > 0) this.digestCache.clear();
 		this.ranking.invalidate(change);
-		this.finder.invalidate(change);
 		return change;
 	}
 }

@@ -1,4 +1,5 @@
-import type { ArchivedPaper, Paper, ParseResult, Problem, SummaryItem } from '../digest/schema.ts';
+import type { ArchivedPaper, Paper, ParseResult, Problem } from '../digest/schema.ts';
+import { IN_MEMORY, openIndex, type IndexDb } from './index-db.ts';
 
 export interface DayDigest {
 	date: string;
@@ -17,8 +18,17 @@ export interface ArchiveChange {
 	papers: string[];
 }
 
+/** A file's size and modification time when it was read: unchanged, it is not read again. */
+export interface FileStamp {
+	size: number;
+	mtimeMs: number;
+}
+
+/** A paper as a digest lists it, line number aside, held as JSON in the index. */
+export type StoredPaper = Omit<Paper, 'line'>;
+
 // Field by field rather than a rest spread, which V8 makes slow, on the start-up path of every paper.
-export function archived(p: Paper, date: string, dates: string[]): ArchivedPaper {
+export function archived(p: StoredPaper, date: string, dates: string[]): ArchivedPaper {
 	const out: ArchivedPaper = {
 		id: p.id,
 		title: p.title,
@@ -35,214 +45,252 @@ export function archived(p: Paper, date: string, dates: string[]): ArchivedPaper
 	return out;
 }
 
+/** The JSON a paper is kept as: fields in one order, no line, so equal papers give equal text. */
+export function paperJson(p: StoredPaper): string {
+	return JSON.stringify([p.id, p.title, p.url, p.votes, p.authors, p.thumbnail, p.summary, p.affiliation ?? null, p.pageUrl ?? null]);
+}
+
+type PaperFields = [string, string, string, number | null, string[], string | null, Paper['summary'], string | null, string | null];
+
+export function fromJson(json: string): StoredPaper {
+	return fromFields(JSON.parse(json) as PaperFields);
+}
+
+function fromFields([id, title, url, votes, authors, thumbnail, summary, affiliation, pageUrl]: PaperFields): StoredPaper {
+	const p: StoredPaper = { id, title, url, votes, authors, thumbnail, summary };
+	if (affiliation !== null) p.affiliation = affiliation;
+	if (pageUrl !== null) p.pageUrl = pageUrl;
+	return p;
+}
+
 /** The day a file's reading contributes to: none when it holds no digest, or a digest of no paper (an empty day is no day). */
 function dayOf(result: ParseResult | undefined): string | undefined {
 	const digest = result?.digest;
 	return digest && digest.papers.length > 0 ? digest.date : undefined;
 }
 
-function sameStrings(a: readonly string[], b: readonly string[]): boolean {
-	return a.length === b.length && a.every((x, i) => x === b[i]);
-}
+/** A paper's entry was added, altered or removed; the search index follows it. */
+export type PaperListener = (n: number, paper: StoredPaper | null, before: StoredPaper | null) => void;
 
-function sameSummary(a: readonly SummaryItem[], b: readonly SummaryItem[]): boolean {
-	return a.length === b.length && a.every((x, i) => x.label === b[i]?.label && x.text === b[i]?.text);
-}
-
-/** Equal as a reader sees it: the line a paper sits on in its file is not part of the digest. */
-function samePaper(a: Paper | ArchivedPaper, b: Paper | ArchivedPaper): boolean {
-	return (
-		a.id === b.id &&
-		a.title === b.title &&
-		a.url === b.url &&
-		a.votes === b.votes &&
-		a.thumbnail === b.thumbnail &&
-		a.affiliation === b.affiliation &&
-		a.pageUrl === b.pageUrl &&
-		sameStrings(a.authors, b.authors) &&
-		sameSummary(a.summary, b.summary)
-	);
-}
-
-function sameDay(a: readonly Paper[], b: readonly Paper[]): boolean {
-	return a.length === b.length && a.every((p, i) => samePaper(p, b[i] as Paper));
-}
+type Row = Record<string, unknown>;
 
 /**
- * The day bookkeeping: which file holds which day, each day's papers merged across its files,
- * and every paper by id with the dates it appeared on. Files are added or replaced one at a
- * time; only the days and papers they touch are rebuilt.
+ * The day bookkeeping, in the index: which file holds which day, each day's papers merged
+ * across its files, and every paper by id with the dates it appeared on. Files are added or
+ * replaced one at a time, each in one transaction; only the days and papers they touch are
+ * rebuilt. Nothing here is kept in the JS heap but the list of dates.
  */
 export class Days {
-	private readonly results = new Map<string, ParseResult>();
-	private readonly filesByDate = new Map<string, string[]>();
-	private readonly dayPapers = new Map<string, Paper[]>();
-	private readonly dayProblems = new Map<string, Problem[]>();
-	private readonly appearances = new Map<string, Map<string, Paper>>();
-	private readonly entries = new Map<string, ArchivedPaper>();
 	private sortedDates: string[] | null = null;
+	private dateSet: Set<string> | null = null;
+	private readonly listeners: PaperListener[] = [];
+	private readonly q;
 
-	/** Replaces the contribution of one file. */
-	setFile(file: string, result: ParseResult): ArchiveChange {
-		const before = dayOf(this.results.get(file));
-		this.results.set(file, result);
-		const after = dayOf(result);
-		if (before !== undefined && before !== after) this.unlinkFile(before, file);
-		if (after !== undefined && before !== after) {
-			const list = this.filesByDate.get(after) ?? [];
-			list.push(file);
-			list.sort();
-			this.filesByDate.set(after, list);
-		}
-		const change = new Changes();
-		if (before !== undefined) this.rebuildDay(before, change);
-		if (after !== undefined && after !== before) this.rebuildDay(after, change);
-		return change.done();
+	constructor(readonly db: IndexDb = openIndex(IN_MEMORY, '').db) {
+		const p = (sql: string) => db.prepare(sql);
+		this.q = {
+			fileDate: p('SELECT date FROM files WHERE file = ?').pluck(),
+			putFile: p('INSERT OR REPLACE INTO files (file, size, mtime_ms, date, problems) VALUES (?, ?, ?, ?, ?)'),
+			dropFile: p('DELETE FROM files WHERE file = ?'),
+			dropFilePapers: p('DELETE FROM file_papers WHERE file = ?'),
+			putFilePaper: p('INSERT INTO file_papers (file, pos, id, votes, paper) VALUES (?, ?, ?, ?, ?)'),
+			filesOn: p('SELECT file FROM files WHERE date = ? ORDER BY file').pluck(),
+			papersOfFile: p('SELECT id, votes, paper FROM file_papers WHERE file = ? ORDER BY pos'),
+			dayPapers: p('SELECT id, paper FROM day_papers WHERE date = ? ORDER BY pos'),
+			dropDay: p('DELETE FROM days WHERE date = ?'),
+			dropDayPapers: p('DELETE FROM day_papers WHERE date = ?'),
+			putDay: p('INSERT OR REPLACE INTO days (date, files, problems) VALUES (?, ?, ?)'),
+			putDayPaper: p('INSERT INTO day_papers (date, pos, id, votes, paper) VALUES (?, ?, ?, ?, ?)'),
+			appearances: p('SELECT date, votes, paper FROM day_papers WHERE id = ? ORDER BY date DESC'),
+			entry: p('SELECT n, date, dates, paper, best_votes, best_date FROM papers WHERE id = ?'),
+			insertEntry: p('INSERT INTO papers (id, date, dates, votes, paper, best_votes, best_date) VALUES (?, ?, ?, ?, ?, ?, ?)'),
+			updateEntry: p('UPDATE papers SET date = ?, dates = ?, votes = ?, paper = ?, best_votes = ?, best_date = ? WHERE n = ?'),
+			updateBest: p('UPDATE papers SET best_votes = ?, best_date = ? WHERE n = ?'),
+			dropEntry: p('DELETE FROM papers WHERE n = ?'),
+			paper: p('SELECT date, dates, paper FROM papers WHERE id = ?'),
+			// One JSON text for the whole day: a day of many thousand papers is read back in one parse, not one per paper.
+			digest: p(
+				`SELECT '[' || group_concat('[' || d.paper || ',' || p.dates || ']', ',' ORDER BY d.pos) || ']'
+				 FROM day_papers d JOIN papers p ON p.id = d.id WHERE d.date = ?`,
+			).pluck(),
+			dayFiles: p('SELECT files FROM days WHERE date = ?').pluck(),
+			dates: p('SELECT date FROM days ORDER BY date DESC').pluck(),
+			fileProblems: p('SELECT problems FROM files ORDER BY file').pluck(),
+			dayProblems: p('SELECT problems FROM days WHERE problems IS NOT NULL ORDER BY date').pluck(),
+			digestFiles: p('SELECT file, date FROM files WHERE date IS NOT NULL ORDER BY file'),
+			idsOfFile: p('SELECT id FROM file_papers WHERE file = ? ORDER BY pos').pluck(),
+			stamps: p('SELECT file, size, mtime_ms FROM files WHERE size IS NOT NULL'),
+			counts: p('SELECT (SELECT count(*) FROM files) AS files, (SELECT count(*) FROM days) AS digests, (SELECT count(*) FROM papers) AS papers'),
+		};
+	}
+
+	/** Forgets what it keeps of the index, after another connection wrote to it. */
+	reread(): void {
+		this.sortedDates = null;
+		this.dateSet = null;
+	}
+
+	/** Told of every paper whose entry changed, inside the change's transaction. */
+	onPaper(listener: PaperListener): void {
+		this.listeners.push(listener);
+	}
+
+	/** Replaces the contribution of one file; `stamp` is what it was read at, kept so an unchanged file is not read again. */
+	setFile(file: string, result: ParseResult, stamp?: FileStamp): ArchiveChange {
+		return this.db.transaction(() => {
+			const before = this.q.fileDate.get(file) as string | null | undefined;
+			const after = dayOf(result) ?? null;
+			this.q.putFile.run(file, stamp?.size ?? null, stamp?.mtimeMs ?? null, after, JSON.stringify(result.problems));
+			this.q.dropFilePapers.run(file);
+			const change = new Changes();
+			if (after !== null) {
+				result.digest?.papers.forEach((p, i) => {
+					const json = paperJson(p);
+					this.q.putFilePaper.run(file, i, p.id, votesKey(p.votes), json);
+					// The file's own papers are at hand: the search index is fed from them, not from their JSON read back.
+					change.known.set(json, p);
+				});
+			}
+			if (before != null) this.rebuildDay(before, change);
+			if (after !== null && after !== before) this.rebuildDay(after, change);
+			return change.done();
+		})();
 	}
 
 	removeFile(file: string): ArchiveChange {
-		const before = dayOf(this.results.get(file));
-		this.results.delete(file);
-		const change = new Changes();
-		if (before !== undefined) {
-			this.unlinkFile(before, file);
-			this.rebuildDay(before, change);
-		}
-		return change.done();
+		return this.db.transaction(() => {
+			const before = this.q.fileDate.get(file) as string | null | undefined;
+			this.q.dropFile.run(file);
+			this.q.dropFilePapers.run(file);
+			const change = new Changes();
+			if (before != null) this.rebuildDay(before, change);
+			return change.done();
+		})();
+	}
+
+	/** Every file read with its stamp: what the loader need not read again. */
+	stamps(): Map<string, FileStamp> {
+		const rows = this.q.stamps.all() as { file: string; size: number; mtime_ms: number }[];
+		return new Map(rows.map((r) => [r.file, { size: r.size, mtimeMs: r.mtime_ms }]));
 	}
 
 	/** A paper by its normalised id: its newest appearance and every date it appeared on. */
 	paper(id: string): ArchivedPaper | undefined {
-		return this.entries.get(id);
-	}
-
-	papers(): IterableIterator<ArchivedPaper> {
-		return this.entries.values();
+		const row = this.q.paper.get(id) as { date: string; dates: string; paper: string } | undefined;
+		return row ? archived(fromJson(row.paper), row.date, JSON.parse(row.dates) as string[]) : undefined;
 	}
 
 	/** Digest dates, newest first. */
 	dates(): string[] {
-		this.sortedDates ??= [...this.dayPapers.keys()].sort().reverse();
+		this.sortedDates ??= this.q.dates.all() as string[];
 		return this.sortedDates;
 	}
 
 	hasDate(date: string): boolean {
-		return this.dayPapers.has(date);
-	}
-
-	/** The papers of one day as its files list them, line numbers included. */
-	papersOn(date: string): readonly Paper[] {
-		return this.dayPapers.get(date) ?? [];
-	}
-
-	/** Every day a paper appeared on, with the paper as that day listed it. */
-	appearancesOf(id: string): ReadonlyMap<string, Paper> {
-		return this.appearances.get(id) ?? new Map();
+		this.dateSet ??= new Set(this.dates());
+		return this.dateSet.has(date);
 	}
 
 	digest(date: string): DayDigest | undefined {
-		const papers = this.dayPapers.get(date);
-		if (!papers) return undefined;
-		return {
-			date,
-			files: [...(this.filesByDate.get(date) ?? [])],
-			papers: papers.map((p) => archived(p, date, this.entries.get(p.id)?.dates ?? [date])),
-		};
+		const files = this.q.dayFiles.get(date) as string | undefined;
+		if (files === undefined) return undefined;
+		const rows = JSON.parse((this.q.digest.get(date) as string | null) ?? '[]') as [PaperFields, string[]][];
+		return { date, files: JSON.parse(files) as string[], papers: rows.map(([fields, dates]) => archived(fromFields(fields), date, dates)) };
 	}
 
 	problems(): Problem[] {
 		const out: Problem[] = [];
-		for (const file of this.files()) out.push(...(this.results.get(file)?.problems ?? []));
-		for (const date of [...this.dayProblems.keys()].sort()) out.push(...(this.dayProblems.get(date) ?? []));
+		for (const json of this.q.fileProblems.all() as string[]) out.push(...(JSON.parse(json) as Problem[]));
+		for (const json of this.q.dayProblems.all() as string[]) out.push(...(JSON.parse(json) as Problem[]));
 		return out;
 	}
 
 	digests(): { file: string; date: string; papers: string[] }[] {
-		const out: { file: string; date: string; papers: string[] }[] = [];
-		for (const file of this.files()) {
-			const d = this.results.get(file)?.digest;
-			if (d && dayOf(this.results.get(file)) !== undefined) out.push({ file, date: d.date, papers: d.papers.map((p) => p.id) });
-		}
-		return out;
+		const rows = this.q.digestFiles.all() as { file: string; date: string }[];
+		return rows.map(({ file, date }) => ({ file, date, papers: this.q.idsOfFile.all(file) as string[] }));
 	}
 
 	stats(): { files: number; digests: number; papers: number } {
-		return { files: this.results.size, digests: this.dayPapers.size, papers: this.entries.size };
-	}
-
-	private files(): string[] {
-		return [...this.results.keys()].sort();
-	}
-
-	private unlinkFile(date: string, file: string): void {
-		const list = (this.filesByDate.get(date) ?? []).filter((f) => f !== file);
-		if (list.length > 0) this.filesByDate.set(date, list);
-		else this.filesByDate.delete(date);
+		return this.q.counts.get() as { files: number; digests: number; papers: number };
 	}
 
 	private rebuildDay(date: string, change: Changes): void {
-		const files = this.filesByDate.get(date) ?? [];
-		const merged: Paper[] = [];
+		const files = this.q.filesOn.all(date) as string[];
+		const merged: { id: string; votes: number; paper: string }[] = [];
 		const seen = new Set<string>();
 		for (const file of files) {
-			for (const p of this.results.get(file)?.digest?.papers ?? []) {
-				if (seen.has(p.id)) continue;
-				seen.add(p.id);
-				merged.push(p);
+			for (const row of this.q.papersOfFile.all(file) as { id: string; votes: number; paper: string }[]) {
+				if (seen.has(row.id)) continue;
+				seen.add(row.id);
+				merged.push(row);
 			}
 		}
-		const problems: Problem[] = [];
 		const [first, ...others] = files;
-		for (const other of others) {
-			problems.push({
-				file: other,
-				line: 0,
-				level: 'warning',
-				message: `holds the digest for ${date}, as does ${first}; their papers are merged by id`,
-			});
+		const problems: Problem[] = others.map((other) => ({
+			file: other,
+			line: 0,
+			level: 'warning',
+			message: `holds the digest for ${date}, as does ${first}; their papers are merged by id`,
+		}));
+		const old = this.q.dayPapers.all(date) as { id: string; paper: string }[];
+		const had = old.length > 0;
+		const same = had && old.length === merged.length && old.every((o, i) => o.paper === merged[i]?.paper);
+		this.q.dropDayPapers.run(date);
+		if (files.length === 0) {
+			this.q.dropDay.run(date);
+		} else {
+			this.q.putDay.run(date, JSON.stringify(files), problems.length > 0 ? JSON.stringify(problems) : null);
+			merged.forEach((row, i) => this.q.putDayPaper.run(date, i, row.id, row.votes, row.paper));
 		}
-		const old = this.dayPapers.get(date);
-		if (problems.length > 0) this.dayProblems.set(date, problems);
-		else this.dayProblems.delete(date);
-		if (files.length === 0) this.dayPapers.delete(date);
-		else this.dayPapers.set(date, merged);
-		if ((old === undefined) !== (files.length === 0)) this.sortedDates = null;
-		// A day the archive did not hold is news without comparing (the common case at start-up).
-		if (old === undefined ? files.length > 0 : files.length === 0 || !sameDay(old, merged)) change.dates.add(date);
-
-		for (const p of old ?? []) this.appearances.get(p.id)?.delete(date);
-		for (const p of merged) {
-			let apps = this.appearances.get(p.id);
-			if (!apps) {
-				apps = new Map();
-				this.appearances.set(p.id, apps);
-			}
-			apps.set(date, p);
+		if (had !== files.length > 0) {
+			this.sortedDates = null;
+			this.dateSet = null;
 		}
-		for (const p of old ?? []) if (!seen.has(p.id)) this.refreshPaper(p.id, change);
+		if (!same && (had || files.length > 0)) change.dates.add(date);
+		if (same) return;
+		for (const o of old) if (!seen.has(o.id)) this.refreshPaper(o.id, change);
 		for (const id of seen) this.refreshPaper(id, change);
 	}
 
 	private refreshPaper(id: string, change: Changes): void {
-		const apps = this.appearances.get(id);
-		if (!apps || apps.size === 0) {
-			this.appearances.delete(id);
-			if (this.entries.delete(id)) change.papers.add(id);
+		const apps = this.q.appearances.all(id) as { date: string; votes: number; paper: string }[];
+		const prev = this.q.entry.get(id) as Row | undefined;
+		const prevN = prev?.['n'] as number | undefined;
+		const newest = apps[0];
+		if (!newest) {
+			if (prevN === undefined) return;
+			this.q.dropEntry.run(prevN);
+			change.papers.add(id);
+			for (const l of this.listeners) l(prevN, null, fromJson(prev?.['paper'] as string));
 			return;
 		}
-		const dates = apps.size === 1 ? [...apps.keys()] : [...apps.keys()].sort().reverse();
-		const newest = dates[0] ?? '';
-		const source = apps.get(newest);
-		if (!source) return;
-		const prev = this.entries.get(id);
-		// An unchanged entry keeps its object: the ranking and search hold it and compare by identity.
-		if (prev && prev.date === newest && sameStrings(prev.dates, dates) && samePaper(prev, source)) return;
-		this.entries.set(id, archived(source, newest, dates));
+		// Dates descend, so among equal votes the newest appearance is the best.
+		let best = newest;
+		for (const a of apps) if (a.votes > best.votes) best = a;
+		const dates = JSON.stringify(apps.map((a) => a.date));
+		if (prevN !== undefined && prev?.['date'] === newest.date && prev['dates'] === dates && prev['paper'] === newest.paper) {
+			if (prev['best_votes'] !== best.votes || prev['best_date'] !== best.date) this.q.updateBest.run(best.votes, best.date, prevN);
+			return;
+		}
+		const paper = change.known.get(newest.paper) ?? fromJson(newest.paper);
 		change.papers.add(id);
+		if (prevN === undefined) {
+			const n = Number(this.q.insertEntry.run(id, newest.date, dates, newest.votes, newest.paper, best.votes, best.date).lastInsertRowid);
+			for (const l of this.listeners) l(n, paper, null);
+			return;
+		}
+		this.q.updateEntry.run(newest.date, dates, newest.votes, newest.paper, best.votes, best.date, prevN);
+		if (prev?.['paper'] !== newest.paper) for (const l of this.listeners) l(prevN, paper, fromJson(prev?.['paper'] as string));
 	}
 }
 
+/** Votes as the index sorts them: a paper without a count below every counted one. */
+export function votesKey(votes: number | null): number {
+	return votes ?? -1;
+}
+
 class Changes {
+	readonly known = new Map<string, StoredPaper>();
 	readonly dates = new Set<string>();
 	readonly papers = new Set<string>();
 	done(): ArchiveChange {

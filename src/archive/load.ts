@@ -1,11 +1,11 @@
 import { stat } from 'node:fs/promises';
-import type { ParseResult } from '../digest/schema.ts';
+import type { Problem } from '../digest/schema.ts';
 import { silentLogger, type Logger } from '../log.ts';
 import { walkDigestDir, type ListedFile, type ListingProblem } from './list-files.ts';
 import { inlineReader, ParserStartError, ParserThread, type DigestReader } from './parse-thread.ts';
 import type { FileRead } from './read-digest.ts';
 import { summariseScan } from './scan-summary.ts';
-import { Archive } from './archive.ts';
+import { Archive, type ArchiveChange, type FileStamp } from './archive.ts';
 
 export { listDigestFiles } from './list-files.ts';
 
@@ -20,11 +20,6 @@ export interface ArchiveLoaderOptions {
 	now?: () => number;
 	/** A file modified more recently than this is still being written; it waits for a later scan. */
 	settleMs?: number;
-	/**
-	 * Build the search index after each scan in slices between other work (default). Off, a
-	 * search builds it on first use: a one-shot command that never searches skips it.
-	 */
-	indexInBackground?: boolean;
 	/** A file larger than this many megabytes (of 1,048,576 bytes) is refused, not read. */
 	maxDigestMb?: number;
 }
@@ -39,10 +34,7 @@ export interface ScanResult {
 	settleAt?: number;
 }
 
-interface Seen {
-	size: number;
-	mtimeMs: number;
-}
+type Seen = FileStamp;
 
 /** Why a path under the folder gave no digest: kept in the archive as its problem, logged once. */
 interface Failure {
@@ -72,9 +64,6 @@ export class ArchiveLoader {
 	private readonly seen = new Map<string, Seen>();
 	/** Paths reported as giving no digest, with what was reported: said again only when it changes. */
 	private readonly failed = new Map<string, Failure>();
-	private readonly indexInBackground: boolean;
-	private indexing: Promise<void> = Promise.resolve();
-	private indexingActive = false;
 
 	constructor(opts: ArchiveLoaderOptions) {
 		this.dir = opts.dir;
@@ -82,26 +71,10 @@ export class ArchiveLoader {
 		this.logger = opts.logger ?? silentLogger;
 		this.now = opts.now ?? Date.now;
 		this.settleMs = opts.settleMs ?? 2000;
-		this.indexInBackground = opts.indexInBackground ?? true;
 		this.maxMb = opts.maxDigestMb ?? DEFAULT_MAX_DIGEST_MB;
 		this.maxBytes = Math.floor(this.maxMb * MB);
-	}
-
-	/** Resolves once the search index holds everything scans have read so far. */
-	indexed(): Promise<void> {
-		return this.indexing;
-	}
-
-	private indexSoon(): void {
-		if (!this.indexInBackground || this.indexingActive) return;
-		this.indexingActive = true;
-		this.indexing = (async () => {
-			try {
-				while (this.archive.indexSome(INDEX_SLICE)) await new Promise((resolve) => setImmediate(resolve));
-			} finally {
-				this.indexingActive = false;
-			}
-		})();
+		// What the index already holds as read need not be read again, unless it changed while we were down.
+		for (const [file, stamp] of this.archive.stamps()) this.seen.set(file, stamp);
 	}
 
 	/** Start-up: reads every file now, settled or not. */
@@ -150,9 +123,21 @@ export class ArchiveLoader {
 			} else if (got.kind === 'crashed') {
 				const why = got.err instanceof Error ? got.err.message : String(got.err);
 				failures.set(file, { level: 'error', message: `could not be parsed (${why}); not read again until it changes`, stuck: got.seen });
-			} else if (got.kind === 'parsed') {
+			} else if (got.kind === 'parsed' || got.kind === 'kept') {
 				if (got.parseMs > SLOW_PARSE_MS) this.logger.info({ file, ms: got.parseMs, mb: mb(got.bytes) }, 'digest file took long to parse');
-				this.apply(file, got.result, result, dates);
+				let change: ArchiveChange;
+				try {
+					change = got.kind === 'parsed' ? this.archive.setFile(file, got.result, got.seen) : this.archive.wroteElsewhere(await got.write(got.seen));
+				} catch (err) {
+					const why = err instanceof Error ? err.message : String(err);
+					failures.set(file, {
+						level: 'error',
+						message: `could not be written to the archive index (${why}); not read again until it changes`,
+						...(got.seen ? { stuck: got.seen } : {}),
+					});
+					continue;
+				}
+				this.apply(file, got.kind === 'parsed' ? got.result.problems : got.problems, change, result, dates);
 				this.failed.delete(file);
 				if (got.seen) this.seen.set(file, got.seen);
 			}
@@ -173,7 +158,6 @@ export class ArchiveLoader {
 			result.removed.push(file);
 		}
 		result.dates = [...dates].sort();
-		this.indexSoon();
 		if (result.added.length + result.changed.length + result.removed.length > 0) {
 			this.logger.info(summariseScan(result), 'digest archive updated');
 		}
@@ -185,15 +169,21 @@ export class ArchiveLoader {
 	private reader(bytes: number): DigestReader {
 		// Parsing takes about fifty times a file's size; twice that leaves room, and a file that needs more stops only the thread.
 		return this.offThread && bytes >= OFF_THREAD_BYTES
-			? (this.thread ??= new ParserThread({ heapMb: Math.max(256, Math.ceil(this.maxMb * 100)) }))
+			? (this.thread ??= new ParserThread({ heapMb: Math.max(256, Math.ceil(this.maxMb * 100)), ...this.writesTo() }))
 			: inlineReader;
 	}
 
-	private apply(file: string, parsed: ParseResult, result: ScanResult, dates: Set<string>): void {
+	/** Where the parser thread may write the big files it reads itself: the index file, if the archive has one. */
+	private writesTo(): { indexFile?: string } {
+		const indexFile = this.archive.indexFile();
+		return indexFile ? { indexFile } : {};
+	}
+
+	private apply(file: string, problems: Problem[], change: ArchiveChange, result: ScanResult, dates: Set<string>): void {
 		// Only days whose papers differ are news for delivery, and a day the file left empty has nothing to deliver.
-		for (const date of this.archive.setFile(file, parsed).dates) if (this.archive.hasDate(date)) dates.add(date);
+		for (const date of change.dates) if (this.archive.hasDate(date)) dates.add(date);
 		(this.seen.has(file) ? result.changed : result.added).push(file);
-		for (const p of parsed.problems) {
+		for (const p of problems) {
 			// What `check` calls a warning is one here too: papers may be missing from what members see.
 			const log = p.level === 'error' ? this.logger.error.bind(this.logger) : this.logger.warn.bind(this.logger);
 			log({ file: p.file, ...(p.line ? { line: p.line } : {}) }, p.message);
@@ -242,9 +232,6 @@ function listingFailure(p: ListingProblem): Failure {
 	return { level: p.kind === 'unreadable' ? 'error' : 'warning', message: p.message };
 }
 
-// Papers indexed per event-loop turn: a few milliseconds, so interactions are not held up.
-const INDEX_SLICE = 500;
-
 // A few files in flight keep the disk (and the parser thread) busy while this thread parses or indexes.
 const READ_AHEAD = 8;
 
@@ -274,9 +261,9 @@ export async function* inOrder<T, R>(items: readonly T[], limit: number, task: (
 	}
 }
 
-/** Reads every digest under `dir` into a fresh Archive, for one-shot use: the search index is built by the first search. */
+/** Reads every digest under `dir` into a fresh Archive in memory, for one-shot use. */
 export async function loadArchive(dir: string, opts: { logger?: Logger; maxDigestMb?: number } = {}): Promise<Archive> {
 	const archive = new Archive();
-	await new ArchiveLoader({ dir, archive, indexInBackground: false, ...opts }).loadAll();
+	await new ArchiveLoader({ dir, archive, ...opts }).loadAll();
 	return archive;
 }

@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
-import { decodeParse, type ParseReply, type ParseRequest } from './parse-wire.ts';
+import type { ArchiveChange, FileStamp } from './days.ts';
+import { decodeParse, type ParseReply, type ParseRequest, type WriteRequest } from './parse-wire.ts';
 import { readDigest, type FileRead } from './read-digest.ts';
 
 /** Reads and parses digest files for the loader: on this thread or another. */
@@ -31,8 +32,8 @@ export class ParserStartError extends Error {
 }
 
 interface Waiting {
-	req: ParseRequest;
-	resolve: (read: FileRead) => void;
+	req: ParseRequest | WriteRequest;
+	resolve: (reply: FileRead | ArchiveChange) => void;
 	reject: (err: Error) => void;
 }
 
@@ -54,17 +55,38 @@ export class ParserThread implements DigestReader {
 
 	private readonly idleMs: number;
 	private readonly heapMb: number | undefined;
+	private readonly indexFile: string | undefined;
+	/** Parses the thread keeps for writing: it must not stop while any waits. */
+	private kept = 0;
 
-	/** `heapMb` caps the thread's heap: a file that needs more stops the thread, not the process. */
-	constructor(opts: { idleMs?: number; heapMb?: number } = {}) {
+	/**
+	 * `heapMb` caps the thread's heap: a file that needs more stops the thread, not the process.
+	 * With `indexFile`, the thread writes what it parses into that index itself, when told to.
+	 */
+	constructor(opts: { idleMs?: number; heapMb?: number; indexFile?: string } = {}) {
 		this.idleMs = opts.idleMs ?? IDLE_MS;
 		this.heapMb = opts.heapMb;
+		this.indexFile = opts.indexFile;
 	}
 
 	/** Rejects with ParserStartError if no thread can start (the loader then reads on its own thread). */
-	async read(real: string, file: string, maxBytes: number): Promise<FileRead> {
-		const req: ParseRequest = { id: ++this.nextId, real, file, maxBytes };
-		const reply = new Promise<FileRead>((resolve, reject) => this.waiting.set(req.id, { req, resolve, reject }));
+	read(real: string, file: string, maxBytes: number): Promise<FileRead> {
+		return this.ask({ id: ++this.nextId, real, file, maxBytes }) as Promise<FileRead>;
+	}
+
+	private write(parsed: number, stamp: FileStamp | undefined): Promise<ArchiveChange> {
+		this.kept -= 1;
+		return this.ask({ id: ++this.nextId, write: parsed, ...(stamp ? { stamp } : {}) }) as Promise<ArchiveChange>;
+	}
+
+	private drop(parsed: number): void {
+		this.kept -= 1;
+		this.worker?.postMessage({ drop: parsed });
+		if (this.waiting.size === 0 && this.worker) this.idle(this.worker);
+	}
+
+	private async ask(req: ParseRequest | WriteRequest): Promise<FileRead | ArchiveChange> {
+		const reply = new Promise<FileRead | ArchiveChange>((resolve, reject) => this.waiting.set(req.id, { req, resolve, reject }));
 		clearTimeout(this.idleTimer);
 		await this.start().catch((err: unknown) => {
 			this.waiting.delete(req.id);
@@ -82,6 +104,7 @@ export class ParserThread implements DigestReader {
 		this.ready = undefined;
 		for (const w of this.waiting.values()) w.reject(new Error('the parser thread was closed'));
 		this.waiting.clear();
+		this.kept = 0;
 		await worker?.terminate();
 	}
 
@@ -89,7 +112,11 @@ export class ParserThread implements DigestReader {
 		if (this.ready) return this.ready;
 		let worker: Worker;
 		try {
-			worker = new Worker(BOOT, { eval: true, ...(this.heapMb ? { resourceLimits: { maxOldGenerationSizeMb: this.heapMb } } : {}) });
+			worker = new Worker(BOOT, {
+				eval: true,
+				workerData: { indexFile: this.indexFile },
+				...(this.heapMb ? { resourceLimits: { maxOldGenerationSizeMb: this.heapMb } } : {}),
+			});
 		} catch (err) {
 			return Promise.reject(new ParserStartError(`the parser thread cannot start (${err instanceof Error ? err.message : String(err)})`, { cause: err }));
 		}
@@ -105,7 +132,14 @@ export class ParserThread implements DigestReader {
 				const w = this.waiting.get(msg.id);
 				if (!w) return;
 				this.waiting.delete(msg.id);
+				if (msg.kind === 'kept') this.kept += 1;
 				if (this.waiting.size === 0) this.idle(worker);
+				if (msg.kind === 'written') return w.resolve(msg.change);
+				if (msg.kind === 'write-failed') return w.reject(new Error(msg.message));
+				if (msg.kind === 'kept') {
+					const { id, problems, bytes, parseMs } = msg;
+					return w.resolve({ kind: 'kept', problems, bytes, parseMs, write: (stamp) => this.write(id, stamp), drop: () => this.drop(id) });
+				}
 				if (msg.kind !== 'parsed') return w.resolve(msg);
 				decodeParse(msg.parse).then((result) => w.resolve({ kind: 'parsed', result, bytes: msg.bytes, parseMs: msg.parseMs }), w.reject);
 			});
@@ -126,6 +160,7 @@ export class ParserThread implements DigestReader {
 	}
 
 	private idle(worker: Worker): void {
+		if (this.kept > 0) return;
 		worker.unref();
 		clearTimeout(this.idleTimer);
 		this.idleTimer = setTimeout(() => {
@@ -137,9 +172,15 @@ export class ParserThread implements DigestReader {
 	private restartAfter(err: Error): void {
 		const queued = [...this.waiting.values()].sort((a, b) => a.req.id - b.req.id);
 		this.waiting.clear();
+		// Parses kept in the thread that died are gone with it: their writes fail, as the parse that killed it does.
+		this.kept = 0;
 		const [culprit, ...rest] = queued;
 		culprit?.reject(err);
 		for (const w of rest) {
+			if ('write' in w.req) {
+				w.reject(err);
+				continue;
+			}
 			this.waiting.set(w.req.id, w);
 			void this.start().then(
 				() => this.worker?.postMessage(w.req),

@@ -1,4 +1,5 @@
-import type { Paper, ParseResult } from '../digest/schema.ts';
+import type { Paper, ParseResult, Problem } from '../digest/schema.ts';
+import type { ArchiveChange, FileStamp } from './days.ts';
 import type { FileRead } from './read-digest.ts';
 
 /*
@@ -15,6 +16,23 @@ export interface ParseRequest {
 	maxBytes: number;
 }
 
+/**
+ * Where the thread has the index file too, it keeps a parse it made and writes it into the
+ * index when told (in the loader's order), so a file of a hundred thousand papers never crosses
+ * to the main thread at all, nor holds it up while it is written.
+ */
+export interface WriteRequest {
+	id: number;
+	/** The parse request whose result to write. */
+	write: number;
+	stamp?: FileStamp;
+}
+
+/** Forget a kept parse that will not be written. */
+export interface DropRequest {
+	drop: number;
+}
+
 export interface EncodedParse {
 	/** The result with no papers. */
 	head: string;
@@ -23,7 +41,11 @@ export interface EncodedParse {
 }
 
 export type ParseReply =
-	{ id: number; kind: 'parsed'; parse: EncodedParse; bytes: number; parseMs: number } | ({ id: number } & Exclude<FileRead, { kind: 'parsed' }>);
+	| { id: number; kind: 'parsed'; parse: EncodedParse; bytes: number; parseMs: number }
+	| { id: number; kind: 'kept'; problems: Problem[]; bytes: number; parseMs: number }
+	| { id: number; kind: 'written'; change: ArchiveChange }
+	| { id: number; kind: 'write-failed'; message: string }
+	| ({ id: number } & Exclude<FileRead, { kind: 'parsed' | 'kept' }>);
 
 const PAPERS_PER_SLICE = 2000;
 

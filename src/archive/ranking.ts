@@ -1,126 +1,90 @@
-import type { ArchivedPaper, Paper } from '../digest/schema.ts';
+import type { ArchivedPaper } from '../digest/schema.ts';
 import { periodStart, type Period } from '../time/dates.ts';
-import { archived, type ArchiveChange, type Days } from './days.ts';
-import { lowerBound } from './search-index.ts';
+import { archived, fromJson, type ArchiveChange, type Days } from './days.ts';
 
-export interface RankedOrder {
-	/** Every paper by its own votes, newest first among equals. */
-	order: ArchivedPaper[];
-	rankOf: Map<string, number>;
-}
-
-/** Rolling windows kept ranked at once: a few periods, each pinned to a date or two. */
+/** Rankings kept at once: a few periods, each pinned to a date or two, as pagers ask for them. */
 const WINDOWS_KEPT = 8;
 
-export function byVotesThenNewest(a: ArchivedPaper, b: ArchivedPaper): number {
-	const va = a.votes ?? -1;
-	const vb = b.votes ?? -1;
-	if (va !== vb) return vb - va;
-	if (a.date !== b.date) return a.date < b.date ? 1 : -1;
-	return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+interface Window {
+	total: number;
+	/** The best `limit` papers, or all of them when `complete`. */
+	papers: ArchivedPaper[];
+	limit: number;
 }
 
+type RankedRow = { date: string; dates: string; paper: string };
+
 /**
- * Papers by votes. Both caches span every day, so any changed day or paper drops them; a
- * rolling window is summed on each call from the days it covers, which stays cheap.
+ * Papers by votes, from the index: the all-time ranking reads the papers' best appearances in
+ * vote order straight off an index, and a window ranks the appearances in its days. Answers are
+ * kept per window until a day or paper changes, since pagers ask for the same ones again and again.
  */
 export class Ranking {
-	private allTime: ArchivedPaper[] | null = null;
-	private ranked: RankedOrder | null = null;
-	private readonly windows = new Map<string, readonly ArchivedPaper[]>();
+	private readonly windows = new Map<string, Window>();
+	private readonly q;
 
-	constructor(private readonly days: Days) {}
+	constructor(private readonly days: Days) {
+		const p = (sql: string) => days.db.prepare(sql);
+		this.q = {
+			allTime: p(
+				`SELECT p.best_date AS date, p.dates, d.paper FROM papers p JOIN day_papers d ON d.id = p.id AND d.date = p.best_date
+				 ORDER BY p.best_votes DESC, p.best_date DESC, p.id LIMIT ?`,
+			),
+			allCount: p('SELECT count(*) FROM papers').pluck(),
+			// A paper listed on several days in the window counts once, as its best-voted appearance
+			// there (the newest among equals): that day's date, title and summary.
+			window: p(
+				`SELECT w.date, p.dates, w.paper FROM (
+					SELECT id, date, votes, paper, row_number() OVER (PARTITION BY id ORDER BY votes DESC, date DESC) AS k
+					FROM day_papers WHERE date >= ? AND date <= ?
+				 ) w JOIN papers p ON p.id = w.id WHERE w.k = 1 ORDER BY w.votes DESC, w.date DESC, w.id LIMIT ?`,
+			),
+			windowCount: p('SELECT count(DISTINCT id) FROM day_papers WHERE date >= ? AND date <= ?').pluck(),
+		};
+	}
 
 	invalidate(change: ArchiveChange): void {
 		if (change.dates.length === 0 && change.papers.length === 0) return;
-		this.allTime = null;
-		this.ranked = null;
 		this.windows.clear();
 	}
 
 	/** Most-voted papers in the period that ends on `date` (default: the latest digest). */
 	top(opts: { period: Period; date?: string; limit?: number }): ArchivedPaper[] {
-		return this.window(opts.period, opts.date).slice(0, Math.max(0, opts.limit ?? 10));
+		const limit = Math.max(0, opts.limit ?? 10);
+		const w = this.window(opts.period, opts.date, limit);
+		return w ? w.papers.slice(0, limit) : [];
 	}
 
 	/** How many papers the period that ends on `date` holds: what a capped ranking was drawn from. */
 	count(period: Period, date?: string): number {
-		return this.window(period, date).length;
+		return this.window(period, date, 0)?.total ?? 0;
 	}
 
-	/**
-	 * The whole ranking of a window. Pagers pin the end date so a page keeps its meaning when a new
-	 * digest lands, so the same few windows are asked for again and again while members page
-	 * through them: they are kept until a day changes, the all-time one shared with the unpinned form.
-	 */
-	private window(period: Period, date: string | undefined): readonly ArchivedPaper[] {
+	private window(period: Period, date: string | undefined, limit: number): Window | undefined {
 		const latest = this.days.dates()[0];
 		const end = date ?? latest;
-		if (end === undefined) return [];
-		if (period === 'all' && end >= latest!) return this.allTimeRanking();
-		const key = `${period}:${end}`;
+		if (end === undefined || latest === undefined) return undefined;
+		const allTime = period === 'all' && end >= latest;
+		const key = allTime ? 'all' : `${period}:${end}`;
 		const cached = this.windows.get(key);
-		if (cached) {
+		if (cached && (cached.limit >= limit || cached.papers.length === cached.total)) {
 			// Refreshed as most recently used.
 			this.windows.delete(key);
 			this.windows.set(key, cached);
 			return cached;
 		}
-		const ranked = this.rank(periodStart(period, end) ?? '0000-00-00', end);
-		this.windows.set(key, ranked);
+		const start = periodStart(period, end) ?? '0000-00-00';
+		// A query's limit is a 64-bit integer; "all of them" is asked for as the largest safe one.
+		const n = Math.min(limit, Number.MAX_SAFE_INTEGER);
+		const rows = (allTime ? this.q.allTime.all(n) : this.q.window.all(start, end, n)) as RankedRow[];
+		const total = cached?.total ?? ((allTime ? this.q.allCount.get() : this.q.windowCount.get(start, end)) as number);
+		const made: Window = {
+			total,
+			limit,
+			papers: rows.map((r) => archived(fromJson(r.paper), r.date, JSON.parse(r.dates) as string[])),
+		};
+		this.windows.set(key, made);
 		if (this.windows.size > WINDOWS_KEPT) this.windows.delete(this.windows.keys().next().value!);
-		return ranked;
-	}
-
-	private rank(start: string, end: string): ArchivedPaper[] {
-		const ascending = [...this.days.dates()].reverse();
-		const best = new Map<string, { paper: Paper; date: string }>();
-		for (let i = lowerBound(ascending, start); i < ascending.length; i++) {
-			const date = ascending[i] ?? '';
-			if (date > end) break;
-			for (const p of this.days.papersOn(date)) {
-				const prev = best.get(p.id);
-				// Dates ascend, so among equal votes the newest appearance in the window wins.
-				if (!prev || (p.votes ?? -1) >= (prev.paper.votes ?? -1)) best.set(p.id, { paper: p, date });
-			}
-		}
-		// A paper listed on several days in the window counts once, as its best-voted appearance
-		// there: that day's date, title and summary, not a later day's outside the window.
-		return [...best.values()].map(({ paper, date }) => archived(paper, date, this.entry(paper.id).dates)).sort(byVotesThenNewest);
-	}
-
-	/** Every paper by its own votes (newest first among equals), and each id's place in that order. */
-	order(): RankedOrder {
-		if (!this.ranked) {
-			const order = [...this.days.papers()].sort(byVotesThenNewest);
-			this.ranked = { order, rankOf: new Map(order.map((p, i) => [p.id, i])) };
-		}
-		return this.ranked;
-	}
-
-	private entry(id: string): ArchivedPaper {
-		const p = this.days.paper(id);
-		if (!p) throw new Error(`archive out of step: ${id} has appearances but no entry`);
-		return p;
-	}
-
-	/** The paper as it appeared on its best-voted day (the newest among equals). */
-	private bestAppearance(p: ArchivedPaper): ArchivedPaper {
-		let date = p.date;
-		let best: Paper | undefined;
-		for (const [d, app] of this.days.appearancesOf(p.id)) {
-			const v = app.votes ?? -1;
-			const bv = best?.votes ?? -1;
-			if (!best || v > bv || (v === bv && d > date)) {
-				best = app;
-				date = d;
-			}
-		}
-		return best ? archived(best, date, p.dates) : p;
-	}
-
-	private allTimeRanking(): ArchivedPaper[] {
-		this.allTime ??= [...this.days.papers()].map((p) => this.bestAppearance(p)).sort(byVotesThenNewest);
-		return this.allTime;
+		return made;
 	}
 }

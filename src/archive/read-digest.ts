@@ -1,10 +1,13 @@
 import { open } from 'node:fs/promises';
 import { parseDigest } from '../digest/parse.ts';
-import type { ParseResult } from '../digest/schema.ts';
+import type { ParseResult, Problem } from '../digest/schema.ts';
+import type { ArchiveChange, FileStamp } from './days.ts';
 
 /** What reading one digest file gave: its parse, or why there is none. */
 export type FileRead =
 	| { kind: 'parsed'; result: ParseResult; bytes: number; parseMs: number }
+	/** Parsed by a thread that writes it into the index itself, once told to (the result stays there). */
+	| { kind: 'kept'; problems: Problem[]; bytes: number; parseMs: number; write: (stamp?: FileStamp) => Promise<ArchiveChange>; drop: () => void }
 	| { kind: 'too-big'; bytes: number }
 	| { kind: 'unreadable'; code: string }
 	| { kind: 'gone' };

@@ -87,3 +87,26 @@ export function queryTerms(query: string): string[] {
 	}
 	return out;
 }
+
+/**
+ * A text's index keys in the order they occur, space-separated: what the full-text index is fed.
+ * The order matters there: a Hangul word longer than two syllables is looked up as the phrase of
+ * its bigrams, so "모델링" needs "모델" then "델링" side by side, which "모링델" does not give. The
+ * bigram across a space between Hangul words sits between the two words' keys, so "강화 학습"
+ * gives "강화 화학 학습", the same keys "강화학습" gives.
+ */
+export function keyStream(text: string): string {
+	const norm = normalise(text);
+	const out: string[] = [];
+	let prev = '';
+	let prevEnd = -1;
+	for (const m of norm.matchAll(RUNS)) {
+		const w = m[0];
+		const start = m.index ?? 0;
+		if (prev && isHangul(prev) && isHangul(w) && /^[ \t\u00a0]+$/.test(norm.slice(prevEnd, start))) out.push(`${prev.slice(-1)}${w.slice(0, 1)}`);
+		for (const k of keysOf(w)) out.push(k);
+		prev = w;
+		prevEnd = start + w.length;
+	}
+	return out.join(' ');
+}

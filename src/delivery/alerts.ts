@@ -14,7 +14,7 @@ import type { Leases, Members } from '../store/store.ts';
 export interface AlertDeps {
 	members: Members;
 	leases: Leases;
-	archive: { latestDate(): string | undefined; digest(date: string): { papers: readonly ArchivedPaper[] } | undefined };
+	archive: { latestDate(): string | undefined; hasDate(date: string): boolean; digest(date: string): { papers: readonly ArchivedPaper[] } | undefined };
 	rest: Pick<REST, 'post'>;
 	logger: Logger;
 	now: () => Date;
@@ -102,8 +102,7 @@ export class MemberAlerts {
 		const { deps } = this;
 		const date = deps.archive.latestDate() ?? null;
 		const result: AlertRun = { date, planned: 0, sent: 0, paused: 0, failed: 0, requests: 0, matchMs: 0 };
-		const day = date ? deps.archive.digest(date) : undefined;
-		if (!date || !day) return result;
+		if (!date || !deps.archive.hasDate(date)) return result;
 		const oldest = new Date(deps.now().getTime() - (deps.maxAgeDays ?? MAX_AGE_DAYS) * 86_400_000).toISOString().slice(0, 10);
 		if (date < oldest) return result;
 		const leaseMs = deps.leaseMs ?? LEASE_MS;
@@ -116,9 +115,12 @@ export class MemberAlerts {
 			return result;
 		}
 		try {
+			const followers = await deps.members.followers();
+			// With nobody following anything, the day's papers need not even be read.
+			const day = followers.length > 0 ? deps.archive.digest(date) : undefined;
 			const started = performance.now();
-			const text: DigestText = digestText(day.papers);
-			const plans = planAlerts(date, text, await deps.members.followers());
+			const text: DigestText | undefined = day && digestText(day.papers);
+			const plans = text ? planAlerts(date, text, followers) : [];
 			result.matchMs = performance.now() - started;
 			result.planned = plans.length;
 			let renewedAt = Date.now();

@@ -42,6 +42,7 @@ export async function startHarness(
 		DISCORD_API_BASE: emu.apiBase,
 		DIGEST_DIR: join(dir, 'digests'),
 		STORE_URL: `sqlite://${join(dir, 'state.sqlite')}`,
+		ARCHIVE_INDEX: join(dir, 'archive-index.sqlite'),
 		LOG_LEVEL: 'debug',
 		...opts.env,
 	});

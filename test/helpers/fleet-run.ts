@@ -114,6 +114,8 @@ export async function runFleet(opts: FleetRunOptions): Promise<FleetRunResult> {
 				DISCORD_TOKEN: token,
 				DISCORD_API_BASE: apiBase,
 				DIGEST_DIR: join(dir, 'digests'),
+				// Each process of the fleet owns its archive index, as each machine's would.
+				ARCHIVE_INDEX: join(dir, `archive-${id}.sqlite`),
 				STORE_URL: opts.redisUrl,
 				STORE_NAMESPACE: namespace,
 				SCAN_INTERVAL_SECONDS: '1',
