@@ -4,7 +4,10 @@ import type { ArchiveBenchResult } from './archive.ts';
 import type { DeliveryBenchResult } from './delivery.ts';
 import { fanoutProxyRows, type FanoutProxyBenchResult } from './fanout-proxy.ts';
 import type { LandingBenchResult } from './landing.ts';
+import { summarise, type IndexStartResult } from './index-start.ts';
 import type { MemoryBenchResult } from './memory.ts';
+import type { ParseBenchResult } from './parse.ts';
+import type { TimersBenchResult } from './timers.ts';
 
 /** The one table `npm run bench` prints and writes to bench/results.md. */
 export function resultsMarkdown(results: Record<string, unknown>): string {
@@ -13,6 +16,9 @@ export function resultsMarkdown(results: Record<string, unknown>): string {
 	const m = results['memory'] as MemoryBenchResult | undefined;
 	const l = results['landing'] as LandingBenchResult | undefined;
 	const al = results['alerts'] as AlertsBenchResult | undefined;
+	const ix = results['index'] as IndexStartResult | undefined;
+	const pa = results['parse'] as ParseBenchResult | undefined;
+	const ti = results['timers'] as TimersBenchResult | undefined;
 	const rows: string[] = ['| figure | value | what limits it |', '|---|---|---|'];
 	for (const r of d?.rows ?? []) {
 		rows.push(
@@ -52,6 +58,17 @@ export function resultsMarkdown(results: Record<string, unknown>): string {
 			);
 		}
 	}
+	if (ix) rows.push(...indexRows(ix));
+	if (pa) {
+		rows.push(
+			`| parsing the real corpus (${pa.files} files, ${pa.megabytes} MB; ${pa.fastFiles} in the canonical shape) | full parser ${pa.fullMs} ms a pass (${pa.fullVsRead}× a raw read); \`parseDigest\` ${pa.parseDigestMs} ms (${pa.parseDigestVsRead}×) → **${pa.speedup}×** faster, ${pa.fastOnlySpeedup}× on the canonical files | the files the line reader does not take go through marked's lexer |`,
+		);
+	}
+	if (ti) {
+		rows.push(
+			`| ${ti.subscriptions} subscriptions scheduled: node-cron task each → one wake-up timer | schedule ${ti.cron.scheduleMs} → ${ti.heap.scheduleMs} ms (**${ti.ratios.scheduleMs}×**); heap ${ti.cron.heapMb} → ${ti.heap.heapMb} MB (**${ti.ratios.heapMb}×**); all due at once, worst lateness ${ti.cron.maxMs} → ${ti.heap.maxMs} ms | computing each due subscription's next instant in its zone before waking them |`,
+		);
+	}
 	const when = new Date().toISOString().slice(0, 10);
 	return [
 		`# Benchmarks (\`npm run bench\`, ${when}, ${os.cpus().length} × ${os.cpus()[0]?.model.trim() ?? 'CPU'}, Node ${process.version})`,
@@ -61,4 +78,28 @@ export function resultsMarkdown(results: Record<string, unknown>): string {
 		...rows,
 		'',
 	].join('\n');
+}
+
+function indexRows(ix: IndexStartResult): string[] {
+	const s = summarise(ix);
+	const b = s['before'];
+	const ratio = (v: number | undefined, base: number | undefined) => (v !== undefined && base ? ` (**${(v / base).toFixed(2)}×**)` : '');
+	const rows: string[] = [];
+	const what = `${ix.realText ? 'real text' : 'templates'}, ${ix.files} files, ${ix.papers} papers, ${ix.subscriptions} subscriptions`;
+	const line = (name: string, k: string, limit: string) => {
+		const v = s[k];
+		if (!v) return;
+		rows.push(
+			`| ${name} (${what}) | commands answered ${v.ready} s${ratio(v.ready, b?.ready)}; searchable ${v.searchable} s; peak RSS ${v.peak} MB${ratio(v.peak, b?.peak)}; /search p99 ${v.search} ms, autocomplete p99 ${v.autocomplete} ms end to end | ${limit} |`,
+		);
+	};
+	line(`start before the index file (${ix.baseline ?? '—'})`, 'before', 'every start parses every file; the archive and its search index in the JS heap');
+	line('first start, no index yet', 'first', 'parsing every file once, and writing its rows and words into the index');
+	line('start with the index built', 'indexed', 'listing and stating the files; the gateway login');
+	const l = ix.inProcess;
+	const f = (k: string) => (l[k] ? `p50 ${l[k].p50} · p99 ${l[k].p99} ms` : '—');
+	rows.push(
+		`| look-ups in the process, on the index file | /paper ${f('paper')}; /top period:all ${f('top all')}; /top period:year ${f('top year')}; /search ${f('search')}; autocomplete ${f('autocomplete')}; a day's digest ${f('digest')} | SQLite reads and JSON of the rows returned; broad /search words sort every match |`,
+	);
+	return rows;
 }

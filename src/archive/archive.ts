@@ -55,6 +55,16 @@ export class Archive {
 		return this.changed(this.days.removeFile(file));
 	}
 
+	/** Groups the writes that follow into few transactions, until turned off (see `Days.batch`). */
+	batch(on: boolean): void {
+		this.days.batch(on);
+	}
+
+	/** Commits the writes a batch holds. */
+	flush(): void {
+		this.days.flush();
+	}
+
 	/** Every file the index holds as read, with the size and mtime it was read at. */
 	stamps(): Map<string, FileStamp> {
 		return this.days.stamps();

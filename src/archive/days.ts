@@ -1,5 +1,9 @@
-import type { ArchivedPaper, Paper, ParseResult, Problem } from '../digest/schema.ts';
+import type { ArchivedPaper, ParseResult, Problem } from '../digest/schema.ts';
+import { dayStatements, type DayStatements } from './day-statements.ts';
 import { IN_MEMORY, openIndex, type IndexDb } from './index-db.ts';
+import { archived, fromFields, fromJson, paperJson, votesKey, type PaperFields, type StoredPaper } from './stored-paper.ts';
+
+export { archived, fromJson, type StoredPaper } from './stored-paper.ts';
 
 export interface DayDigest {
 	date: string;
@@ -24,45 +28,6 @@ export interface FileStamp {
 	mtimeMs: number;
 }
 
-/** A paper as a digest lists it, line number aside, held as JSON in the index. */
-export type StoredPaper = Omit<Paper, 'line'>;
-
-// Field by field rather than a rest spread, which V8 makes slow, on the start-up path of every paper.
-export function archived(p: StoredPaper, date: string, dates: string[]): ArchivedPaper {
-	const out: ArchivedPaper = {
-		id: p.id,
-		title: p.title,
-		url: p.url,
-		votes: p.votes,
-		authors: p.authors,
-		thumbnail: p.thumbnail,
-		summary: p.summary,
-		date,
-		dates,
-	};
-	if (p.affiliation !== undefined) out.affiliation = p.affiliation;
-	if (p.pageUrl !== undefined) out.pageUrl = p.pageUrl;
-	return out;
-}
-
-/** The JSON a paper is kept as: fields in one order, no line, so equal papers give equal text. */
-export function paperJson(p: StoredPaper): string {
-	return JSON.stringify([p.id, p.title, p.url, p.votes, p.authors, p.thumbnail, p.summary, p.affiliation ?? null, p.pageUrl ?? null]);
-}
-
-type PaperFields = [string, string, string, number | null, string[], string | null, Paper['summary'], string | null, string | null];
-
-export function fromJson(json: string): StoredPaper {
-	return fromFields(JSON.parse(json) as PaperFields);
-}
-
-function fromFields([id, title, url, votes, authors, thumbnail, summary, affiliation, pageUrl]: PaperFields): StoredPaper {
-	const p: StoredPaper = { id, title, url, votes, authors, thumbnail, summary };
-	if (affiliation !== null) p.affiliation = affiliation;
-	if (pageUrl !== null) p.pageUrl = pageUrl;
-	return p;
-}
-
 /** The day a file's reading contributes to: none when it holds no digest, or a digest of no paper (an empty day is no day). */
 function dayOf(result: ParseResult | undefined): string | undefined {
 	const digest = result?.digest;
@@ -74,6 +39,9 @@ export type PaperListener = (n: number, paper: StoredPaper | null, before: Store
 
 type Row = Record<string, unknown>;
 
+/** How long a batch's transaction stays open before it is committed and another begun. */
+const BATCH_MS = 1000;
+
 /**
  * The day bookkeeping, in the index: which file holds which day, each day's papers merged
  * across its files, and every paper by id with the dates it appeared on. Files are added or
@@ -84,44 +52,54 @@ export class Days {
 	private sortedDates: string[] | null = null;
 	private dateSet: Set<string> | null = null;
 	private readonly listeners: PaperListener[] = [];
-	private readonly q;
+	private batching = false;
+	private begunAt = 0;
+	private readonly queued: Parameters<PaperListener>[] = [];
+	private readonly q: DayStatements;
 
 	constructor(readonly db: IndexDb = openIndex(IN_MEMORY, '').db) {
-		const p = (sql: string) => db.prepare(sql);
-		this.q = {
-			fileDate: p('SELECT date FROM files WHERE file = ?').pluck(),
-			putFile: p('INSERT OR REPLACE INTO files (file, size, mtime_ms, date, problems) VALUES (?, ?, ?, ?, ?)'),
-			dropFile: p('DELETE FROM files WHERE file = ?'),
-			dropFilePapers: p('DELETE FROM file_papers WHERE file = ?'),
-			putFilePaper: p('INSERT INTO file_papers (file, pos, id, votes, paper) VALUES (?, ?, ?, ?, ?)'),
-			filesOn: p('SELECT file FROM files WHERE date = ? ORDER BY file').pluck(),
-			papersOfFile: p('SELECT id, votes, paper FROM file_papers WHERE file = ? ORDER BY pos'),
-			dayPapers: p('SELECT id, paper FROM day_papers WHERE date = ? ORDER BY pos'),
-			dropDay: p('DELETE FROM days WHERE date = ?'),
-			dropDayPapers: p('DELETE FROM day_papers WHERE date = ?'),
-			putDay: p('INSERT OR REPLACE INTO days (date, files, problems) VALUES (?, ?, ?)'),
-			putDayPaper: p('INSERT INTO day_papers (date, pos, id, votes, paper) VALUES (?, ?, ?, ?, ?)'),
-			appearances: p('SELECT date, votes, paper FROM day_papers WHERE id = ? ORDER BY date DESC'),
-			entry: p('SELECT n, date, dates, paper, best_votes, best_date FROM papers WHERE id = ?'),
-			insertEntry: p('INSERT INTO papers (id, date, dates, votes, paper, best_votes, best_date) VALUES (?, ?, ?, ?, ?, ?, ?)'),
-			updateEntry: p('UPDATE papers SET date = ?, dates = ?, votes = ?, paper = ?, best_votes = ?, best_date = ? WHERE n = ?'),
-			updateBest: p('UPDATE papers SET best_votes = ?, best_date = ? WHERE n = ?'),
-			dropEntry: p('DELETE FROM papers WHERE n = ?'),
-			paper: p('SELECT date, dates, paper FROM papers WHERE id = ?'),
-			// One JSON text for the whole day: a day of many thousand papers is read back in one parse, not one per paper.
-			digest: p(
-				`SELECT '[' || group_concat('[' || d.paper || ',' || p.dates || ']', ',' ORDER BY d.pos) || ']'
-				 FROM day_papers d JOIN papers p ON p.id = d.id WHERE d.date = ?`,
-			).pluck(),
-			dayFiles: p('SELECT files FROM days WHERE date = ?').pluck(),
-			dates: p('SELECT date FROM days ORDER BY date DESC').pluck(),
-			fileProblems: p('SELECT problems FROM files ORDER BY file').pluck(),
-			dayProblems: p('SELECT problems FROM days WHERE problems IS NOT NULL ORDER BY date').pluck(),
-			digestFiles: p('SELECT file, date FROM files WHERE date IS NOT NULL ORDER BY file'),
-			idsOfFile: p('SELECT id FROM file_papers WHERE file = ? ORDER BY pos').pluck(),
-			stamps: p('SELECT file, size, mtime_ms FROM files WHERE size IS NOT NULL'),
-			counts: p('SELECT (SELECT count(*) FROM files) AS files, (SELECT count(*) FROM days) AS digests, (SELECT count(*) FROM papers) AS papers'),
-		};
+		this.q = dayStatements(db);
+	}
+
+	/**
+	 * With `on`, the writes that follow share transactions, committed every second or so and at
+	 * `flush`: the full-text table writes a segment per commit and merges them as they pile up,
+	 * so the files read at a start cost far less in a few commits than in one each. Meanwhile a
+	 * search may miss what the open transaction added. A crash loses the uncommitted files whole,
+	 * stamps included: the next scan reads them again.
+	 */
+	batch(on: boolean): void {
+		if (!on) this.flush();
+		this.batching = on;
+	}
+
+	/** Commits what the batch holds, so another connection (the parser thread) can write. */
+	flush(): void {
+		if (!this.db.inTransaction) return;
+		this.tell(this.queued.splice(0));
+		this.db.exec('COMMIT');
+	}
+
+	/*
+	 * Within a batch each file is a savepoint, and the full-text table writes a segment at every
+	 * savepoint, not only at commits: what changed for it is told once per commit instead, just
+	 * before it, so a start's three thousand files make a few segments, not three thousand.
+	 */
+	private told(events: Parameters<PaperListener>[]): void {
+		if (this.batching) this.queued.push(...events);
+		else this.tell(events);
+	}
+
+	private tell(events: Parameters<PaperListener>[]): void {
+		for (const e of events) for (const l of this.listeners) l(...e);
+	}
+
+	private begin(): void {
+		if (!this.batching) return;
+		if (this.db.inTransaction && performance.now() - this.begunAt > BATCH_MS) this.flush();
+		if (this.db.inTransaction) return;
+		this.db.exec('BEGIN');
+		this.begunAt = performance.now();
 	}
 
 	/** Forgets what it keeps of the index, after another connection wrote to it. */
@@ -137,6 +115,7 @@ export class Days {
 
 	/** Replaces the contribution of one file; `stamp` is what it was read at, kept so an unchanged file is not read again. */
 	setFile(file: string, result: ParseResult, stamp?: FileStamp): ArchiveChange {
+		this.begin();
 		return this.db.transaction(() => {
 			const before = this.q.fileDate.get(file) as string | null | undefined;
 			const after = dayOf(result) ?? null;
@@ -153,17 +132,20 @@ export class Days {
 			}
 			if (before != null) this.rebuildDay(before, change);
 			if (after !== null && after !== before) this.rebuildDay(after, change);
+			this.told(change.events);
 			return change.done();
 		})();
 	}
 
 	removeFile(file: string): ArchiveChange {
+		this.begin();
 		return this.db.transaction(() => {
 			const before = this.q.fileDate.get(file) as string | null | undefined;
 			this.q.dropFile.run(file);
 			this.q.dropFilePapers.run(file);
 			const change = new Changes();
 			if (before != null) this.rebuildDay(before, change);
+			this.told(change.events);
 			return change.done();
 		})();
 	}
@@ -242,14 +224,23 @@ export class Days {
 			this.q.putDay.run(date, JSON.stringify(files), problems.length > 0 ? JSON.stringify(problems) : null);
 			merged.forEach((row, i) => this.q.putDayPaper.run(date, i, row.id, row.votes, row.paper));
 		}
-		if (had !== files.length > 0) {
-			this.sortedDates = null;
-			this.dateSet = null;
-		}
+		if (had !== files.length > 0) this.dateChanged(date, files.length > 0);
 		if (!same && (had || files.length > 0)) change.dates.add(date);
 		if (same) return;
 		for (const o of old) if (!seen.has(o.id)) this.refreshPaper(o.id, change);
 		for (const id of seen) this.refreshPaper(id, change);
+	}
+
+	/** Keeps the date list in step with a day that came or went, without reading ten years of dates again per file. */
+	private dateChanged(date: string, present: boolean): void {
+		if (this.sortedDates) {
+			// A new array: callers may hold the old one.
+			const rest = this.sortedDates.filter((d) => d !== date);
+			if (present) rest.splice(descendingIndex(rest, date), 0, date);
+			this.sortedDates = rest;
+		}
+		if (present) this.dateSet?.add(date);
+		else this.dateSet?.delete(date);
 	}
 
 	private refreshPaper(id: string, change: Changes): void {
@@ -261,7 +252,7 @@ export class Days {
 			if (prevN === undefined) return;
 			this.q.dropEntry.run(prevN);
 			change.papers.add(id);
-			for (const l of this.listeners) l(prevN, null, fromJson(prev?.['paper'] as string));
+			change.events.push([prevN, null, fromJson(prev?.['paper'] as string)]);
 			return;
 		}
 		// Dates descend, so among equal votes the newest appearance is the best.
@@ -276,21 +267,29 @@ export class Days {
 		change.papers.add(id);
 		if (prevN === undefined) {
 			const n = Number(this.q.insertEntry.run(id, newest.date, dates, newest.votes, newest.paper, best.votes, best.date).lastInsertRowid);
-			for (const l of this.listeners) l(n, paper, null);
+			change.events.push([n, paper, null]);
 			return;
 		}
 		this.q.updateEntry.run(newest.date, dates, newest.votes, newest.paper, best.votes, best.date, prevN);
-		if (prev?.['paper'] !== newest.paper) for (const l of this.listeners) l(prevN, paper, fromJson(prev?.['paper'] as string));
+		if (prev?.['paper'] !== newest.paper) change.events.push([prevN, paper, fromJson(prev?.['paper'] as string)]);
 	}
 }
 
-/** Votes as the index sorts them: a paper without a count below every counted one. */
-export function votesKey(votes: number | null): number {
-	return votes ?? -1;
+/** Where `date` goes in dates sorted newest first. */
+function descendingIndex(dates: readonly string[], date: string): number {
+	let lo = 0;
+	let hi = dates.length;
+	while (lo < hi) {
+		const mid = (lo + hi) >> 1;
+		if ((dates[mid] ?? '') > date) lo = mid + 1;
+		else hi = mid;
+	}
+	return lo;
 }
 
 class Changes {
 	readonly known = new Map<string, StoredPaper>();
+	readonly events: Parameters<PaperListener>[] = [];
 	readonly dates = new Set<string>();
 	readonly papers = new Set<string>();
 	done(): ArchiveChange {

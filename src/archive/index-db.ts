@@ -8,7 +8,7 @@ export type IndexDb = Database.Database;
  * differently or the tables change: an index written by another version is then rebuilt from
  * the files rather than trusted.
  */
-export const INDEX_FORMAT = '1';
+export const INDEX_FORMAT = '2';
 
 /** Where nothing is kept between runs: the index lives in the process, outside the JS heap all the same. */
 export const IN_MEMORY = ':memory:';
@@ -39,7 +39,7 @@ CREATE INDEX IF NOT EXISTS papers_by_votes ON papers (votes DESC, date DESC, id)
 CREATE INDEX IF NOT EXISTS papers_by_best ON papers (best_votes DESC, best_date DESC, id);
 -- The papers' index keys (see keyStream), by the row number of papers; the text itself is in papers.
 CREATE VIRTUAL TABLE IF NOT EXISTS words USING fts5 (
-	title, body, content = '', contentless_delete = 1, tokenize = 'unicode61 remove_diacritics 0', prefix = '2 3'
+	title, body, content = '', contentless_delete = 1, tokenize = 'unicode61 remove_diacritics 0'
 );
 CREATE VIRTUAL TABLE IF NOT EXISTS words_vocab USING fts5vocab (words, row);
 `;

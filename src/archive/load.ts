@@ -98,6 +98,15 @@ export class ArchiveLoader {
 	}
 
 	private async scanWith(settleMs: number): Promise<ScanResult> {
+		this.archive.batch(true);
+		try {
+			return await this.scanBatched(settleMs);
+		} finally {
+			this.archive.batch(false);
+		}
+	}
+
+	private async scanBatched(settleMs: number): Promise<ScanResult> {
 		const result: ScanResult = { added: [], changed: [], removed: [], dates: [] };
 		const dates = new Set<string>();
 		let listing;
@@ -127,6 +136,7 @@ export class ArchiveLoader {
 				if (got.parseMs > SLOW_PARSE_MS) this.logger.info({ file, ms: got.parseMs, mb: mb(got.bytes) }, 'digest file took long to parse');
 				let change: ArchiveChange;
 				try {
+					if (got.kind === 'kept') this.archive.flush();
 					change = got.kind === 'parsed' ? this.archive.setFile(file, got.result, got.seen) : this.archive.wroteElsewhere(await got.write(got.seen));
 				} catch (err) {
 					const why = err instanceof Error ? err.message : String(err);

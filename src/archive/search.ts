@@ -22,6 +22,8 @@ export function feedWords(days: Days): void {
 	const insert = days.db.prepare('INSERT INTO words (rowid, title, body) VALUES (?, ?, ?)');
 	const remove = days.db.prepare('DELETE FROM words WHERE rowid = ?');
 	days.onPaper((n, paper, before) => {
+		// New votes or another day's appearance leave the words as they were: most changes do.
+		if (paper && before && paper.title === before.title && body(paper) === body(before)) return;
 		if (before) remove.run(n);
 		if (paper) insert.run(n, keyStream(paper.title), keyStream(body(paper)));
 	});
@@ -48,6 +50,7 @@ export class Search {
 			count: p('SELECT count(*) FROM words WHERE words MATCH ?').pluck(),
 			holding: p(`SELECT term FROM words_vocab WHERE term LIKE ? LIMIT ${MAX_SYLLABLE_KEYS}`).pluck(),
 			byId: p('SELECT date, dates, paper FROM papers WHERE id >= ? AND id < ? ORDER BY id LIMIT ?'),
+			byN: p('SELECT date, dates, paper FROM papers WHERE n = ?'),
 		};
 	}
 
@@ -82,12 +85,17 @@ export class Search {
 		}
 		// A number per match that sorts as the results do: compounds missing, then words missing from the title, then votes.
 		const score = `(${missing.join(' + ') || '0'}) * ${distinct.length + 1} - (${held.join(' + ') || '0'})`;
-		const sql = `SELECT p.date, p.dates, p.paper FROM papers p WHERE p.n IN (SELECT rowid FROM words WHERE words MATCH ?)
+		const sql = `SELECT p.n FROM papers p WHERE p.n IN (SELECT rowid FROM words WHERE words MATCH ?)
 			ORDER BY ${score}, p.votes DESC, p.date DESC, p.id LIMIT ? OFFSET ?`;
 		const limit = Math.max(0, opts.limit ?? 10);
 		const offset = Math.max(0, opts.offset ?? 0);
-		const rows = limit === 0 ? [] : (this.statement(sql).all(...params, limit, offset) as Row[]);
-		return { total: this.q.count.get(all) as number, results: rows.map(toPaper) };
+		const page =
+			limit === 0
+				? []
+				: (this.statement(sql)
+						.pluck()
+						.all(...params, limit, offset) as number[]);
+		return { total: this.q.count.get(all) as number, results: this.papers(page) };
 	}
 
 	/**
@@ -104,10 +112,20 @@ export class Search {
 		if (terms.length === 0) return out;
 		const match = this.expression(terms, true);
 		if (match === null) return out;
-		const sql = `SELECT p.date, p.dates, p.paper FROM papers p WHERE p.n IN (SELECT rowid FROM words WHERE words MATCH ?) AND p.id <> ?
+		const sql = `SELECT p.n FROM papers p WHERE p.n IN (SELECT rowid FROM words WHERE words MATCH ?) AND p.id <> ?
 			ORDER BY p.votes DESC, p.date DESC, p.id LIMIT ?`;
-		const rows = this.statement(sql).all(`title : (${match})`, exact?.id ?? '', Math.max(0, limit - out.length)) as Row[];
-		return [...out, ...rows.map(toPaper)].slice(0, limit);
+		const hits = this.statement(sql)
+			.pluck()
+			.all(`title : (${match})`, exact?.id ?? '', Math.max(0, limit - out.length)) as number[];
+		return [...out, ...this.papers(hits)].slice(0, limit);
+	}
+
+	/**
+	 * The papers of a page, read once it is chosen: sorting the matches carries their row numbers
+	 * alone, not the JSON of every paper a broad word matches.
+	 */
+	private papers(ns: number[]): ArchivedPaper[] {
+		return ns.map((n) => this.q.byN.get(n) as Row | undefined).flatMap((r) => (r ? [toPaper(r)] : []));
 	}
 
 	/** Every term required; `prefixLast` lets the last match as a word's start, as autocomplete types. Null when nothing can match. */
