@@ -28,7 +28,7 @@ export interface ArchiveBenchResult {
 	suggest: Latency;
 }
 
-function latency(samples: number[]): Latency {
+export function latency(samples: number[]): Latency {
 	const sorted = [...samples].sort((a, b) => a - b);
 	const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
 	return { p50Ms: round(at(0.5), 4), p99Ms: round(at(0.99), 4) };
@@ -39,7 +39,8 @@ function round(n: number, digits = 2): number {
 	return Math.round(n * f) / f;
 }
 
-function time(runs: number, fn: (i: number) => unknown): Latency {
+/** `fn` timed `runs` times, each on its own. */
+export function time(runs: number, fn: (i: number) => unknown): Latency {
 	const samples: number[] = [];
 	for (let i = 0; i < runs; i++) {
 		const t = performance.now();

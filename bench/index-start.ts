@@ -8,10 +8,9 @@ import { Archive } from '../src/archive/archive.ts';
 import { openArchiveIndex } from '../src/archive/index-file.ts';
 import { ArchiveLoader } from '../src/archive/load.ts';
 import { silentLogger } from '../src/log.ts';
-import { openStore } from '../src/store/store.ts';
 import { startEmulator, type Emulator } from '../emulator/index.ts';
-import { subscribe } from '../test/helpers/subscriptions.ts';
-import { rssOf, spawnBot } from './bot-process.ts';
+import { rssOf, spawnBot, subscribedGuilds } from './bot-process.ts';
+import { latency, time, type Latency } from './archive.ts';
 import { writeRealTextArchive } from './real-archive.ts';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
@@ -19,10 +18,6 @@ const STRING = 3;
 const QUERIES = ['강화 학습', 'diffusion', '언어모델', 'video generation', 'agent', '멀티모달', 'reasoning benchmark', 'LLM'];
 const TYPED = ['diff', '언어', 'video gen', 'age', '멀티', 'reason', 'llm', '2501.0'];
 
-interface Latency {
-	p50: number;
-	p99: number;
-}
 export interface StartRun {
 	/** Until the gateway is ready and commands are answered. */
 	readySeconds: number;
@@ -46,7 +41,6 @@ const quantile = (xs: number[], q: number) => {
 	const s = [...xs].sort((a, b) => a - b);
 	return Math.round((s[Math.min(s.length - 1, Math.floor(q * s.length))] ?? NaN) * 1000) / 1000;
 };
-const latency = (xs: number[]): Latency => ({ p50: quantile(xs, 0.5), p99: quantile(xs, 0.99) });
 const median = (xs: number[]) => quantile(xs, 0.5);
 
 function git(args: string[], cwd = ROOT): string {
@@ -97,16 +91,7 @@ export async function benchIndexStart(
 			archive = await writeRealTextArchive(digests, opts.files ?? 3650, log);
 		}
 		const storeUrl = `sqlite://${path.join(dir, 'state.sqlite')}`;
-		const store = await openStore(storeUrl);
-		let guildId = '';
-		let channelId = '';
-		for (let left = subscriptions; left > 0; left -= 100) {
-			const g = emu.addGuild({ channels: Math.min(100, left) });
-			guildId ||= g.id;
-			channelId ||= g.channels[0] ?? '';
-			for (const c of g.channels) await subscribe(store, g.id, c);
-		}
-		await store.close();
+		const { guildId, channelId } = await subscribedGuilds(emu, storeUrl, subscriptions);
 
 		// The index in this process too: the look-ups alone, and the ids to ask for.
 		const index = path.join(dir, 'in-process.archive.sqlite');
@@ -195,15 +180,6 @@ export async function benchIndexStart(
 
 /** The look-ups commands make, timed in this process on the index alone. */
 function lookups(a: Archive, ids: string[]): Record<string, Latency> {
-	const time = (n: number, f: (i: number) => unknown) => {
-		const xs: number[] = [];
-		for (let i = 0; i < n; i++) {
-			const t = performance.now();
-			f(i);
-			xs.push(performance.now() - t);
-		}
-		return latency(xs);
-	};
 	return {
 		paper: time(5000, (i) => a.paper(ids[(i * 7919) % ids.length] ?? '')),
 		'top all': time(2000, () => a.top({ period: 'all', limit: 100 })),
@@ -224,8 +200,8 @@ export function summarise(result: IndexStartResult): Record<string, { ready: num
 					ready: median(runs.map((r) => r.readySeconds)),
 					searchable: median(runs.map((r) => r.searchableSeconds)),
 					peak: median(runs.map((r) => r.peakRssMb)),
-					search: median(runs.map((r) => r.commands['search']?.p99 ?? NaN)),
-					autocomplete: median(runs.map((r) => r.commands['autocomplete']?.p99 ?? NaN)),
+					search: median(runs.map((r) => r.commands['search']?.p99Ms ?? NaN)),
+					autocomplete: median(runs.map((r) => r.commands['autocomplete']?.p99Ms ?? NaN)),
 				},
 			]),
 	);
@@ -247,5 +223,5 @@ function report(result: IndexStartResult, log: (line: string) => void): void {
 			if (v) log(`  ${names[k]} ÷ before: ready ${(v.ready / b.ready).toFixed(2)}× · peak RSS ${(v.peak / b.peak).toFixed(2)}×`);
 		}
 	}
-	for (const [k, v] of Object.entries(result.inProcess)) log(`  in process ${k.padEnd(12)} p50 ${v.p50} ms · p99 ${v.p99} ms`);
+	for (const [k, v] of Object.entries(result.inProcess)) log(`  in process ${k.padEnd(12)} p50 ${v.p50Ms} ms · p99 ${v.p99Ms} ms`);
 }

@@ -3,10 +3,8 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { openStore } from '../src/store/store.ts';
 import { startEmulator, type Emulator } from '../emulator/index.ts';
-import { subscribe } from '../test/helpers/subscriptions.ts';
-import { rssOf, spawnBot } from './bot-process.ts';
+import { rssOf, spawnBot, subscribedGuilds } from './bot-process.ts';
 import { writeRealTextArchive } from './real-archive.ts';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
@@ -61,16 +59,7 @@ export async function benchMixedLoad(
 		const { ids } = archive;
 		const queries = ['강화 학습', 'diffusion', '언어모델', 'video generation', 'agent', '멀티모달', 'reasoning benchmark', 'LLM'];
 		const storeUrl = `sqlite://${path.join(dir, 'state.sqlite')}`;
-		const store = await openStore(storeUrl);
-		let commandGuild = '';
-		let commandChannel = '';
-		for (let left = subscriptions; left > 0; left -= 100) {
-			const g = emu.addGuild({ channels: Math.min(100, left) });
-			commandGuild ||= g.id;
-			commandChannel ||= g.channels[0] ?? '';
-			for (const c of g.channels) await subscribe(store, g.id, c);
-		}
-		await store.close();
+		const { guildId: commandGuild, channelId: commandChannel } = await subscribedGuilds(emu, storeUrl, subscriptions);
 
 		// Built beforehand: a stale dist/ would put the compiler's time into the start-up figure.
 		if (spawnSync(process.execPath, ['bin/build.js'], { cwd: ROOT, stdio: 'inherit' }).status !== 0) throw new Error('npm run build failed');

@@ -30,9 +30,9 @@ export function resultsMarkdown(results: Record<string, unknown>): string {
 		rows.push(
 			`| index build, ten-year archive | ${a.buildSeconds} s (${a.files} files, ${a.papers} papers, ${a.megabytes} MB) | CPU (marked lexer + zod per file) |`,
 		);
-		rows.push(`| /paper | p50 ${a.paperLookup.p50Ms} ms · p99 ${a.paperLookup.p99Ms} ms | map look-up |`);
-		rows.push(`| /top period:all | p50 ${a.topAll.p50Ms} ms · p99 ${a.topAll.p99Ms} ms | CPU (votes index) |`);
-		rows.push(`| /search | p50 ${a.search.p50Ms} ms · p99 ${a.search.p99Ms} ms | CPU (word index intersection) |`);
+		rows.push(`| /paper | p50 ${a.paperLookup.p50Ms} ms · p99 ${a.paperLookup.p99Ms} ms | the index file: one row by id |`);
+		rows.push(`| /top period:all | p50 ${a.topAll.p50Ms} ms · p99 ${a.topAll.p99Ms} ms | the index file: the best-votes index |`);
+		rows.push(`| /search | p50 ${a.search.p50Ms} ms · p99 ${a.search.p99Ms} ms | FTS5 match, then every match counted and sorted |`);
 	}
 	if (m)
 		rows.push(
@@ -97,7 +97,7 @@ function indexRows(ix: IndexStartResult): string[] {
 	line('first start, no index yet', 'first', 'parsing every file once, and writing its rows and words into the index');
 	line('start with the index built', 'indexed', 'listing and stating the files; the gateway login');
 	const l = ix.inProcess;
-	const f = (k: string) => (l[k] ? `p50 ${l[k].p50} · p99 ${l[k].p99} ms` : '—');
+	const f = (k: string) => (l[k] ? `p50 ${l[k].p50Ms} · p99 ${l[k].p99Ms} ms` : '—');
 	rows.push(
 		`| look-ups in the process, on the index file | /paper ${f('paper')}; /top period:all ${f('top all')}; /top period:year ${f('top year')}; /search ${f('search')}; autocomplete ${f('autocomplete')}; a day's digest ${f('digest')} | SQLite reads and JSON of the rows returned; broad /search words sort every match |`,
 	);

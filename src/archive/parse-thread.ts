@@ -79,12 +79,6 @@ export class ParserThread implements DigestReader {
 		return this.ask({ id: ++this.nextId, write: parsed, ...(stamp ? { stamp } : {}) }) as Promise<ArchiveChange>;
 	}
 
-	private drop(parsed: number): void {
-		this.kept -= 1;
-		this.worker?.postMessage({ drop: parsed });
-		if (this.waiting.size === 0 && this.worker) this.idle(this.worker);
-	}
-
 	private async ask(req: ParseRequest | WriteRequest): Promise<FileRead | ArchiveChange> {
 		const reply = new Promise<FileRead | ArchiveChange>((resolve, reject) => this.waiting.set(req.id, { req, resolve, reject }));
 		clearTimeout(this.idleTimer);
@@ -138,7 +132,7 @@ export class ParserThread implements DigestReader {
 				if (msg.kind === 'write-failed') return w.reject(new Error(msg.message));
 				if (msg.kind === 'kept') {
 					const { id, problems, bytes, parseMs } = msg;
-					return w.resolve({ kind: 'kept', problems, bytes, parseMs, write: (stamp) => this.write(id, stamp), drop: () => this.drop(id) });
+					return w.resolve({ kind: 'kept', problems, bytes, parseMs, write: (stamp) => this.write(id, stamp) });
 				}
 				if (msg.kind !== 'parsed') return w.resolve(msg);
 				decodeParse(msg.parse).then((result) => w.resolve({ kind: 'parsed', result, bytes: msg.bytes, parseMs: msg.parseMs }), w.reject);

@@ -28,11 +28,6 @@ export interface WriteRequest {
 	stamp?: FileStamp;
 }
 
-/** Forget a kept parse that will not be written. */
-export interface DropRequest {
-	drop: number;
-}
-
 export interface EncodedParse {
 	/** The result with no papers. */
 	head: string;

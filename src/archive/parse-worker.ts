@@ -4,7 +4,7 @@ import { Days } from './days.ts';
 import { connect } from './index-db.ts';
 import { readDigest } from './read-digest.ts';
 import { feedWords } from './search.ts';
-import { encodeParse, type DropRequest, type ParseReply, type ParseRequest, type WriteRequest } from './parse-wire.ts';
+import { encodeParse, type ParseReply, type ParseRequest, type WriteRequest } from './parse-wire.ts';
 
 // The parser thread: reads and parses one digest file at a time, so a huge file costs the bot's
 // main thread only the reply; with the index file, it writes the file into the index as well.
@@ -15,11 +15,7 @@ if (port) {
 	if (days) feedWords(days);
 	const kept = new Map<number, { file: string; result: ParseResult }>();
 	let queue: Promise<void> = Promise.resolve();
-	port.on('message', (req: ParseRequest | WriteRequest | DropRequest) => {
-		if ('drop' in req) {
-			kept.delete(req.drop);
-			return;
-		}
+	port.on('message', (req: ParseRequest | WriteRequest) => {
 		// One at a time, in order: if a file kills the thread, the oldest request was the one being read.
 		queue = queue.then(async () => {
 			if ('write' in req) {

@@ -7,7 +7,7 @@ import type { ArchiveChange, FileStamp } from './days.ts';
 export type FileRead =
 	| { kind: 'parsed'; result: ParseResult; bytes: number; parseMs: number }
 	/** Parsed by a thread that writes it into the index itself, once told to (the result stays there). */
-	| { kind: 'kept'; problems: Problem[]; bytes: number; parseMs: number; write: (stamp?: FileStamp) => Promise<ArchiveChange>; drop: () => void }
+	| { kind: 'kept'; problems: Problem[]; bytes: number; parseMs: number; write: (stamp?: FileStamp) => Promise<ArchiveChange> }
 	| { kind: 'too-big'; bytes: number }
 	| { kind: 'unreadable'; code: string }
 	| { kind: 'gone' };
