@@ -215,4 +215,24 @@ describe('archive/archive', () => {
 		expect(a.latestDate()).toBeUndefined();
 		expect(a.top({ period: 'week' })).toEqual([]);
 	});
+
+	it('brings a paper read on several days of a batch up to date at its commit, and drops what was ranked meanwhile', () => {
+		const a = new Archive();
+		a.setFile('2024/12/01.md', parseDigest(digest('2024-12-01', [{ id: '2412.00001', title: 'Old Title', votes: 3 }]), '2024/12/01.md'));
+		expect(a.top({ period: 'all' }).map((p) => [p.id, p.votes])).toEqual([['2412.00001', 3]]);
+		a.batch(true);
+		a.setFile('2024/12/02.md', parseDigest(digest('2024-12-02', [{ id: '2412.00001', title: 'New Title', votes: 40 }]), '2024/12/02.md'));
+		a.setFile('2024/12/03.md', parseDigest(digest('2024-12-03', [{ id: '2412.00002', title: 'Another', votes: 7 }]), '2024/12/03.md'));
+		a.batch(false);
+		const paper = a.paper('2412.00001');
+		expect(paper?.dates).toEqual(['2024-12-02', '2024-12-01']);
+		expect(paper?.title).toBe('New Title');
+		expect(a.top({ period: 'all' }).map((p) => [p.id, p.votes])).toEqual([
+			['2412.00001', 40],
+			['2412.00002', 7],
+		]);
+		expect(a.search('new title').results.map((p) => p.id)).toEqual(['2412.00001']);
+		expect(a.search('old').total).toBe(0);
+		expect(a.digest('2024-12-01')?.papers[0]?.dates).toEqual(['2024-12-02', '2024-12-01']);
+	});
 });

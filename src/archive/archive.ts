@@ -57,12 +57,12 @@ export class Archive {
 
 	/** Groups the writes that follow into few transactions, until turned off (see `Days.batch`). */
 	batch(on: boolean): void {
-		this.days.batch(on);
+		this.changed(this.days.batch(on));
 	}
 
 	/** Commits the writes a batch holds. */
 	flush(): void {
-		this.days.flush();
+		this.changed(this.days.flush());
 	}
 
 	/** Every file the index holds as read, with the size and mtime it was read at. */

@@ -10,13 +10,14 @@ export function dayStatements(db: IndexDb) {
 		dropFilePapers: p('DELETE FROM file_papers WHERE file = ?'),
 		putFilePaper: p('INSERT INTO file_papers (file, pos, id, votes, paper) VALUES (?, ?, ?, ?, ?)'),
 		filesOn: p('SELECT file FROM files WHERE date = ? ORDER BY file').pluck(),
-		papersOfFile: p('SELECT id, votes, paper FROM file_papers WHERE file = ? ORDER BY pos'),
-		dayPapers: p('SELECT id, paper FROM day_papers WHERE date = ? ORDER BY pos'),
+		papersOfFile: p('SELECT k, id, votes, paper FROM file_papers WHERE file = ? ORDER BY pos'),
+		dayPapers: p('SELECT d.id, f.paper FROM day_papers d JOIN file_papers f ON f.k = d.k WHERE d.date = ? ORDER BY d.pos'),
 		dropDay: p('DELETE FROM days WHERE date = ?'),
 		dropDayPapers: p('DELETE FROM day_papers WHERE date = ?'),
 		putDay: p('INSERT OR REPLACE INTO days (date, files, problems) VALUES (?, ?, ?)'),
-		putDayPaper: p('INSERT INTO day_papers (date, pos, id, votes, paper) VALUES (?, ?, ?, ?, ?)'),
-		appearances: p('SELECT date, votes, paper FROM day_papers WHERE id = ? ORDER BY date DESC'),
+		putDayPaper: p('INSERT INTO day_papers (date, pos, id, votes, k) VALUES (?, ?, ?, ?, ?)'),
+		appearances: p('SELECT date, votes, k FROM day_papers WHERE id = ? ORDER BY date DESC'),
+		appearance: p('SELECT paper FROM file_papers WHERE k = ?').pluck(),
 		entry: p('SELECT n, date, dates, paper, best_votes, best_date FROM papers WHERE id = ?'),
 		insertEntry: p('INSERT INTO papers (id, date, dates, votes, paper, best_votes, best_date) VALUES (?, ?, ?, ?, ?, ?, ?)'),
 		updateEntry: p('UPDATE papers SET date = ?, dates = ?, votes = ?, paper = ?, best_votes = ?, best_date = ? WHERE n = ?'),
@@ -25,8 +26,8 @@ export function dayStatements(db: IndexDb) {
 		paper: p('SELECT date, dates, paper FROM papers WHERE id = ?'),
 		// One JSON text for the whole day: a day of many thousand papers is read back in one parse, not one per paper.
 		digest: p(
-			`SELECT '[' || group_concat('[' || d.paper || ',' || p.dates || ']', ',' ORDER BY d.pos) || ']'
-			 FROM day_papers d JOIN papers p ON p.id = d.id WHERE d.date = ?`,
+			`SELECT '[' || group_concat('[' || f.paper || ',' || p.dates || ']', ',' ORDER BY d.pos) || ']'
+			 FROM day_papers d JOIN papers p ON p.id = d.id JOIN file_papers f ON f.k = d.k WHERE d.date = ?`,
 		).pluck(),
 		dayFiles: p('SELECT files FROM days WHERE date = ?').pluck(),
 		dates: p('SELECT date FROM days ORDER BY date DESC').pluck(),

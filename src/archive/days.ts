@@ -55,6 +55,11 @@ export class Days {
 	private batching = false;
 	private begunAt = 0;
 	private readonly queued: Parameters<PaperListener>[] = [];
+	/** Papers a batch's days touched, refreshed once at its commit: a paper read on several days of one batch costs one refresh. */
+	private readonly dirty = new Set<string>();
+	private readonly known = new Map<string, StoredPaper>();
+	/** What a commit between files refreshed, told with the next file's change. */
+	private flushed: string[] = [];
 	private readonly q: DayStatements;
 
 	constructor(readonly db: IndexDb = openIndex(IN_MEMORY, '').db) {
@@ -65,19 +70,28 @@ export class Days {
 	 * With `on`, the writes that follow share transactions, committed every second or so and at
 	 * `flush`: the full-text table writes a segment per commit and merges them as they pile up,
 	 * so the files read at a start cost far less in a few commits than in one each. Meanwhile a
-	 * search may miss what the open transaction added. A crash loses the uncommitted files whole,
+	 * search may miss what the open transaction added, and a paper's entry (its dates, newest and
+	 * best appearance) is brought up to date once at the commit, not at every file. A crash loses the uncommitted files whole,
 	 * stamps included: the next scan reads them again.
 	 */
-	batch(on: boolean): void {
-		if (!on) this.flush();
+	batch(on: boolean): ArchiveChange {
+		const change = on ? { dates: [], papers: [] } : this.flush();
 		this.batching = on;
+		return change;
 	}
 
-	/** Commits what the batch holds, so another connection (the parser thread) can write. */
-	flush(): void {
-		if (!this.db.inTransaction) return;
+	/** Commits what the batch holds, so another connection (the parser thread) can write; says which papers it refreshed. */
+	flush(): ArchiveChange {
+		const papers = this.flushed.splice(0);
+		if (!this.db.inTransaction) return { dates: [], papers };
+		const change = new Changes(this.known);
+		for (const id of this.dirty) this.refreshPaper(id, change);
+		this.dirty.clear();
+		this.known.clear();
 		this.tell(this.queued.splice(0));
+		this.tell(change.events);
 		this.db.exec('COMMIT');
+		return { dates: [], papers: [...new Set([...papers, ...change.papers])].sort() };
 	}
 
 	/*
@@ -96,7 +110,7 @@ export class Days {
 
 	private begin(): void {
 		if (!this.batching) return;
-		if (this.db.inTransaction && performance.now() - this.begunAt > BATCH_MS) this.flush();
+		if (this.db.inTransaction && performance.now() - this.begunAt > BATCH_MS) this.flushed = this.flush().papers;
 		if (this.db.inTransaction) return;
 		this.db.exec('BEGIN');
 		this.begunAt = performance.now();
@@ -119,9 +133,12 @@ export class Days {
 		return this.db.transaction(() => {
 			const before = this.q.fileDate.get(file) as string | null | undefined;
 			const after = dayOf(result) ?? null;
+			// The days as readers saw them, read before the file's old rows go.
+			const oldBefore = before != null ? this.dayPapers(before) : [];
+			const oldAfter = after !== null && after !== before ? this.dayPapers(after) : [];
 			this.q.putFile.run(file, stamp?.size ?? null, stamp?.mtimeMs ?? null, after, JSON.stringify(result.problems));
 			this.q.dropFilePapers.run(file);
-			const change = new Changes();
+			const change = new Changes(this.batching ? this.known : new Map());
 			if (after !== null) {
 				result.digest?.papers.forEach((p, i) => {
 					const json = paperJson(p);
@@ -130,10 +147,10 @@ export class Days {
 					change.known.set(json, p);
 				});
 			}
-			if (before != null) this.rebuildDay(before, change);
-			if (after !== null && after !== before) this.rebuildDay(after, change);
+			if (before != null) this.rebuildDay(before, oldBefore, change);
+			if (after !== null && after !== before) this.rebuildDay(after, oldAfter, change);
 			this.told(change.events);
-			return change.done();
+			return this.done(change);
 		})();
 	}
 
@@ -141,12 +158,13 @@ export class Days {
 		this.begin();
 		return this.db.transaction(() => {
 			const before = this.q.fileDate.get(file) as string | null | undefined;
+			const old = before != null ? this.dayPapers(before) : [];
 			this.q.dropFile.run(file);
 			this.q.dropFilePapers.run(file);
-			const change = new Changes();
-			if (before != null) this.rebuildDay(before, change);
+			const change = new Changes(this.batching ? this.known : new Map());
+			if (before != null) this.rebuildDay(before, old, change);
 			this.told(change.events);
-			return change.done();
+			return this.done(change);
 		})();
 	}
 
@@ -196,12 +214,17 @@ export class Days {
 		return this.q.counts.get() as { files: number; digests: number; papers: number };
 	}
 
-	private rebuildDay(date: string, change: Changes): void {
+	private dayPapers(date: string): { id: string; paper: string }[] {
+		return this.q.dayPapers.all(date) as { id: string; paper: string }[];
+	}
+
+	/** Merges the day's files again; `old` is what the day held before the change. */
+	private rebuildDay(date: string, old: { id: string; paper: string }[], change: Changes): void {
 		const files = this.q.filesOn.all(date) as string[];
-		const merged: { id: string; votes: number; paper: string }[] = [];
+		const merged: { k: number; id: string; votes: number; paper: string }[] = [];
 		const seen = new Set<string>();
 		for (const file of files) {
-			for (const row of this.q.papersOfFile.all(file) as { id: string; votes: number; paper: string }[]) {
+			for (const row of this.q.papersOfFile.all(file) as { k: number; id: string; votes: number; paper: string }[]) {
 				if (seen.has(row.id)) continue;
 				seen.add(row.id);
 				merged.push(row);
@@ -214,7 +237,6 @@ export class Days {
 			level: 'warning',
 			message: `holds the digest for ${date}, as does ${first}; their papers are merged by id`,
 		}));
-		const old = this.q.dayPapers.all(date) as { id: string; paper: string }[];
 		const had = old.length > 0;
 		const same = had && old.length === merged.length && old.every((o, i) => o.paper === merged[i]?.paper);
 		this.q.dropDayPapers.run(date);
@@ -222,13 +244,24 @@ export class Days {
 			this.q.dropDay.run(date);
 		} else {
 			this.q.putDay.run(date, JSON.stringify(files), problems.length > 0 ? JSON.stringify(problems) : null);
-			merged.forEach((row, i) => this.q.putDayPaper.run(date, i, row.id, row.votes, row.paper));
+			merged.forEach((row, i) => this.q.putDayPaper.run(date, i, row.id, row.votes, row.k));
 		}
 		if (had !== files.length > 0) this.dateChanged(date, files.length > 0);
 		if (!same && (had || files.length > 0)) change.dates.add(date);
 		if (same) return;
-		for (const o of old) if (!seen.has(o.id)) this.refreshPaper(o.id, change);
-		for (const id of seen) this.refreshPaper(id, change);
+		for (const o of old) if (!seen.has(o.id)) this.refresh(o.id, change);
+		for (const id of seen) this.refresh(id, change);
+	}
+
+	private refresh(id: string, change: Changes): void {
+		if (this.batching) this.dirty.add(id);
+		else this.refreshPaper(id, change);
+	}
+
+	/** The change a file made, with the papers a commit just before it refreshed. */
+	private done(change: Changes): ArchiveChange {
+		for (const id of this.flushed.splice(0)) change.papers.add(id);
+		return change.done();
 	}
 
 	/** Keeps the date list in step with a day that came or went, without reading ten years of dates again per file. */
@@ -244,7 +277,7 @@ export class Days {
 	}
 
 	private refreshPaper(id: string, change: Changes): void {
-		const apps = this.q.appearances.all(id) as { date: string; votes: number; paper: string }[];
+		const apps = this.q.appearances.all(id) as { date: string; votes: number; k: number }[];
 		const prev = this.q.entry.get(id) as Row | undefined;
 		const prevN = prev?.['n'] as number | undefined;
 		const newest = apps[0];
@@ -259,19 +292,20 @@ export class Days {
 		let best = newest;
 		for (const a of apps) if (a.votes > best.votes) best = a;
 		const dates = JSON.stringify(apps.map((a) => a.date));
-		if (prevN !== undefined && prev?.['date'] === newest.date && prev['dates'] === dates && prev['paper'] === newest.paper) {
+		const newestPaper = this.q.appearance.get(newest.k) as string;
+		if (prevN !== undefined && prev?.['date'] === newest.date && prev['dates'] === dates && prev['paper'] === newestPaper) {
 			if (prev['best_votes'] !== best.votes || prev['best_date'] !== best.date) this.q.updateBest.run(best.votes, best.date, prevN);
 			return;
 		}
-		const paper = change.known.get(newest.paper) ?? fromJson(newest.paper);
+		const paper = change.known.get(newestPaper) ?? fromJson(newestPaper);
 		change.papers.add(id);
 		if (prevN === undefined) {
-			const n = Number(this.q.insertEntry.run(id, newest.date, dates, newest.votes, newest.paper, best.votes, best.date).lastInsertRowid);
+			const n = Number(this.q.insertEntry.run(id, newest.date, dates, newest.votes, newestPaper, best.votes, best.date).lastInsertRowid);
 			change.events.push([n, paper, null]);
 			return;
 		}
-		this.q.updateEntry.run(newest.date, dates, newest.votes, newest.paper, best.votes, best.date, prevN);
-		if (prev?.['paper'] !== newest.paper) change.events.push([prevN, paper, fromJson(prev?.['paper'] as string)]);
+		this.q.updateEntry.run(newest.date, dates, newest.votes, newestPaper, best.votes, best.date, prevN);
+		if (prev?.['paper'] !== newestPaper) change.events.push([prevN, paper, fromJson(prev?.['paper'] as string)]);
 	}
 }
 
@@ -288,7 +322,8 @@ function descendingIndex(dates: readonly string[], date: string): number {
 }
 
 class Changes {
-	readonly known = new Map<string, StoredPaper>();
+	/** The papers of the files at hand, by their JSON: the search index is fed from them rather than from the JSON read back. */
+	constructor(readonly known: Map<string, StoredPaper>) {}
 	readonly events: Parameters<PaperListener>[] = [];
 	readonly dates = new Set<string>();
 	readonly papers = new Set<string>();

@@ -8,7 +8,7 @@ export type IndexDb = Database.Database;
  * differently or the tables change: an index written by another version is then rebuilt from
  * the files rather than trusted.
  */
-export const INDEX_FORMAT = '2';
+export const INDEX_FORMAT = '3';
 
 /** Where nothing is kept between runs: the index lives in the process, outside the JS heap all the same. */
 export const IN_MEMORY = ':memory:';
@@ -20,16 +20,18 @@ CREATE TABLE IF NOT EXISTS files (
 	file TEXT PRIMARY KEY, size INTEGER, mtime_ms REAL, date TEXT, problems TEXT NOT NULL
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS files_by_date ON files (date, file);
+-- Each file's papers in order; k names an appearance, which day_papers points at rather than copy.
 CREATE TABLE IF NOT EXISTS file_papers (
-	file TEXT NOT NULL, pos INTEGER NOT NULL, id TEXT NOT NULL, votes INTEGER NOT NULL, paper TEXT NOT NULL, PRIMARY KEY (file, pos)
-) WITHOUT ROWID;
+	k INTEGER PRIMARY KEY, file TEXT NOT NULL, pos INTEGER NOT NULL, id TEXT NOT NULL, votes INTEGER NOT NULL, paper TEXT NOT NULL,
+	UNIQUE (file, pos)
+);
 -- Each day's papers merged across its files; votes is -1 for a paper without a count.
 CREATE TABLE IF NOT EXISTS days (date TEXT PRIMARY KEY, files TEXT NOT NULL, problems TEXT) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS day_papers (
-	date TEXT NOT NULL, pos INTEGER NOT NULL, id TEXT NOT NULL, votes INTEGER NOT NULL, paper TEXT NOT NULL,
+	date TEXT NOT NULL, pos INTEGER NOT NULL, id TEXT NOT NULL, votes INTEGER NOT NULL, k INTEGER NOT NULL,
 	PRIMARY KEY (date, pos)
 ) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS day_papers_by_id ON day_papers (id, date);
+CREATE INDEX IF NOT EXISTS day_papers_by_id ON day_papers (id, date, votes, k);
 -- Every paper: its newest appearance (paper, date, votes) and its best-voted one (best_*).
 CREATE TABLE IF NOT EXISTS papers (
 	n INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, date TEXT NOT NULL, dates TEXT NOT NULL,

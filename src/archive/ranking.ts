@@ -27,17 +27,17 @@ export class Ranking {
 		const p = (sql: string) => days.db.prepare(sql);
 		this.q = {
 			allTime: p(
-				`SELECT p.best_date AS date, p.dates, d.paper FROM papers p JOIN day_papers d ON d.id = p.id AND d.date = p.best_date
-				 ORDER BY p.best_votes DESC, p.best_date DESC, p.id LIMIT ?`,
+				`SELECT p.best_date AS date, p.dates, f.paper FROM papers p JOIN day_papers d ON d.id = p.id AND d.date = p.best_date
+				 JOIN file_papers f ON f.k = d.k ORDER BY p.best_votes DESC, p.best_date DESC, p.id LIMIT ?`,
 			),
 			allCount: p('SELECT count(*) FROM papers').pluck(),
 			// A paper listed on several days in the window counts once, as its best-voted appearance
 			// there (the newest among equals): that day's date, title and summary.
 			window: p(
-				`SELECT w.date, p.dates, w.paper FROM (
-					SELECT id, date, votes, paper, row_number() OVER (PARTITION BY id ORDER BY votes DESC, date DESC) AS k
+				`SELECT w.date, p.dates, f.paper FROM (
+					SELECT id, date, votes, k, row_number() OVER (PARTITION BY id ORDER BY votes DESC, date DESC) AS place
 					FROM day_papers WHERE date >= ? AND date <= ?
-				 ) w JOIN papers p ON p.id = w.id WHERE w.k = 1 ORDER BY w.votes DESC, w.date DESC, w.id LIMIT ?`,
+				 ) w JOIN papers p ON p.id = w.id JOIN file_papers f ON f.k = w.k WHERE w.place = 1 ORDER BY w.votes DESC, w.date DESC, w.id LIMIT ?`,
 			),
 			windowCount: p('SELECT count(DISTINCT id) FROM day_papers WHERE date >= ? AND date <= ?').pluck(),
 		};
