@@ -48,6 +48,8 @@ export interface BotOptions {
 	 * finished, startBot rejects instead.
 	 */
 	onFatal?: (close: FatalClose) => void;
+	/** Aborted by a stop asked for during start-up: the archive's reading ends early, and the bot comes up only to stop. */
+	stopping?: AbortSignal;
 }
 
 type SchedulerOptionsLike = ConstructorParameters<typeof Scheduler>[0];
@@ -102,10 +104,26 @@ export async function startBot(opts: BotOptions): Promise<RunningBot> {
 		maxDigestMb: config.MAX_DIGEST_MB,
 		...(opts.settleMs === undefined ? {} : { settleMs: opts.settleMs }),
 	});
-	await loader.loadAll();
-	const stats = archive.stats();
-	// Searchable from here on: the index is fed as files are read.
-	logger.info({ dir: source.folder, index: archive.indexFile() ?? 'memory', ...stats, problems: archive.problems().length }, 'archive loaded');
+	/*
+	 * The folder is read while the gateway connects and commands are answered: a first start on
+	 * years of digests takes seconds, and a look-up meanwhile finds what is read so far (a miss
+	 * says so). Deliveries wait for the whole folder, so nothing is posted from half an archive.
+	 */
+	let loading = true;
+	opts.stopping?.addEventListener('abort', () => void loader.stop(), { once: true });
+	const loaded = loader.loadAll().then(
+		() => {
+			loading = false;
+			const stats = archive.stats();
+			logger.info({ dir: source.folder, index: archive.indexFile() ?? 'memory', ...stats, problems: archive.problems().length }, 'archive loaded');
+		},
+		(err: unknown) => {
+			loading = false;
+			throw err;
+		},
+	);
+	// Awaited once the gateway is up; until then a failure must not be an unhandled rejection.
+	loaded.catch(() => undefined);
 
 	const store =
 		opts.store ??
@@ -169,12 +187,22 @@ export async function startBot(opts: BotOptions): Promise<RunningBot> {
 		channelsIdle: () => scheduler.idle(),
 		...opts.alerts,
 	});
-	const ctx: BotContext = { archive, config, logger, now, subscriptions: store.subscriptions, scheduler, members: store.members };
+	const ctx: BotContext = {
+		archive,
+		config,
+		logger,
+		now,
+		subscriptions: store.subscriptions,
+		scheduler,
+		members: store.members,
+		archiveReading: () => (loading ? loader.progress() : undefined),
+	};
 	const dispatcher = createDispatcher(commands, buttons, ctx, selects, menus);
 	client.on(Events.InteractionCreate, (interaction) => void dispatcher.handle(interaction));
 	client.on(Events.Error, (err) => logger.error({ err }, 'discord client error'));
 	// discord.js emits this only for a close it will not recover from; before that, it reconnects by itself.
 	let ready = false;
+	let delivering = false;
 	let fatalAtStart: ((close: FatalClose) => void) | undefined;
 	client.on(Events.ShardDisconnect, (event, shard) => {
 		const fatal = fatalClose(event.code, client.options.intents.toArray());
@@ -190,7 +218,8 @@ export async function startBot(opts: BotOptions): Promise<RunningBot> {
 	const rescan = async (settled = false): Promise<ScanResult> => {
 		const r = await (settled ? loader.loadAll() : loader.scan());
 		if (r.added.length + r.changed.length + r.removed.length > 0) logger.info(summariseScan(r), 'digest folder changed');
-		if (r.dates.length > 0 && client.isReady()) {
+		// Before deliveries start, their catch-up covers every date a scan finds.
+		if (r.dates.length > 0 && delivering) {
 			await scheduler.onDigestsChanged();
 			// After the channels: a member's DM never holds up a channel's digest.
 			alerts.trigger();
@@ -227,27 +256,28 @@ export async function startBot(opts: BotOptions): Promise<RunningBot> {
 		client.once(Events.ClientReady, () => resolve(null));
 		fatalAtStart = resolve;
 	});
-	try {
-		const fatal = await Promise.race([client.login(config.DISCORD_TOKEN).then(() => readyOrFatal), readyOrFatal]);
-		if (fatal) throw new StartupError(`Could not start: Discord closed the gateway with ${fatal.code} (${fatal.name}). ${fatal.fix}.`, { refused: true });
-	} catch (err) {
+	// What start-up opened, closed again when it cannot finish.
+	const undo = async () => {
+		await loader.stop();
 		clearInterval(scanTimer);
 		scans.stop();
 		folderWatch?.close();
 		await client.destroy();
 		if (!opts.store) await store.close();
 		archive.close();
+	};
+	try {
+		const fatal = await Promise.race([client.login(config.DISCORD_TOKEN).then(() => readyOrFatal), readyOrFatal]);
+		if (fatal) throw new StartupError(`Could not start: Discord closed the gateway with ${fatal.code} (${fatal.name}). ${fatal.fix}.`, { refused: true });
+	} catch (err) {
+		await undo();
 		if (err instanceof StartupError) throw err;
 		const reason = err instanceof Error ? err.message : String(err);
 		const refused = (err as { code?: unknown }).code === 'TokenInvalid';
 		throw new StartupError(`Could not log in to Discord: ${reason}. Check DISCORD_TOKEN and DISCORD_API_BASE.`, { refused });
 	}
 	ready = true;
-	logger.info({ user: client.user?.tag, guilds: client.guilds.cache.size }, 'ready');
-	const fleet = scheduleFleetJobs({ leases: store.leases, ledger: store.ledger, logger, ...opts.fleet });
-	await scheduler.start();
-	// A run a restart interrupted is finished from its records.
-	alerts.trigger();
+	logger.info({ user: client.user?.tag, guilds: client.guilds.cache.size, archiveRead: loader.progress() ?? 'all' }, 'ready');
 	const health =
 		config.HEALTH_PORT === undefined
 			? null
@@ -259,9 +289,25 @@ export async function startBot(opts: BotOptions): Promise<RunningBot> {
 					checks: {
 						gateway: async () => gatewayProblem(client),
 						store: () => store.health(),
-						archive: async () => (archive.latestDate() ? null : 'no digest loaded yet'),
+						archive: async () => (loading ? 'the digest folder is still being read' : archive.latestDate() ? null : 'no digest loaded yet'),
 					},
 				});
+	try {
+		await loaded;
+	} catch (err) {
+		await health?.close();
+		await undo();
+		throw err;
+	}
+	const fleet = scheduleFleetJobs({ leases: store.leases, ledger: store.ledger, logger, ...opts.fleet });
+	// A stop asked for during start-up comes next: no delivery is begun only to be cut short.
+	if (!opts.stopping?.aborted) {
+		// Set first, as a scan finishing while the catch-up runs has a date it may not see.
+		delivering = true;
+		await scheduler.start();
+		// A run a restart interrupted is finished from its records.
+		alerts.trigger();
+	}
 	const watching = source.watch({ refresh: () => refresh(true), latestDate: () => archive.latestDate(), now, everyMs: config.SCAN_INTERVAL_SECONDS * 1000 });
 
 	// Named, so a stop that overruns its deadline can say what it was still waiting for.

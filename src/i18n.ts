@@ -47,6 +47,10 @@ export const MESSAGES = {
 		'en-US': 'In the digest of {dates}.',
 		ko: '{dates} 다이제스트에 실렸습니다.',
 	},
+	'archive.reading': {
+		'en-US': '-# The archive is still being read after a start ({read} of {total} files), so this may change in a moment.',
+		ko: '-# 시작 후 아직 아카이브를 읽는 중이라({total}개 파일 중 {read}개) 잠시 후에는 결과가 달라질 수 있습니다.',
+	},
 	'archive.empty': {
 		'en-US': 'No digest has been loaded yet.',
 		ko: '아직 불러온 다이제스트가 없습니다.',

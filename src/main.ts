@@ -10,7 +10,13 @@ const timeoutSeconds = config.SHUTDOWN_TIMEOUT_SECONDS;
 const exitCodeOf = (err: unknown): number => (err instanceof StartupError && err.refused ? EXIT.refused : EXIT.failed);
 
 // After start-up, Discord closing the gateway for good ends the process like a signal, but non-zero.
-const starting = startBot({ config, logger, onFatal: (close) => shutdown(`gateway closed with ${close.code}`, EXIT.refused) });
+const stopAsked = new AbortController();
+const starting = startBot({
+	config,
+	logger,
+	onFatal: (close) => shutdown(`gateway closed with ${close.code}`, EXIT.refused),
+	stopping: stopAsked.signal,
+});
 let bot: RunningBot | undefined;
 starting.then(
 	(b) => (bot = b),
@@ -30,6 +36,7 @@ function shutdown(reason: string, code: number = EXIT.ok): void {
 		return;
 	}
 	stopping = reason;
+	stopAsked.abort();
 	logger.info({ reason, timeoutSeconds }, 'shutting down: finishing work in flight');
 	// Not unref'd: a stop waiting on nothing that keeps the process alive would otherwise exit 0.
 	setTimeout(() => {

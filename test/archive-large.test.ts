@@ -4,26 +4,11 @@ import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ParserThread } from '../src/archive/parse-thread.ts';
-import { digestMarkdown, writeDigest } from './helpers/digests.ts';
+import { bigDigest, digestMarkdown, writeDigest } from './helpers/digests.ts';
 import { command, startHarness, type Harness } from './helpers/bot.ts';
 
 const STRING = 3;
 const MB = 1024 * 1024;
-
-/** One dated digest of at least `megabytes`: short papers, many of them, which is what costs a parser most per byte. */
-function bigDigest(date: string, megabytes: number, month = 2301): { text: string; ids: string[] } {
-	const parts = [`## Daily Papers (${date})`, ''];
-	const ids: string[] = [];
-	let size = 0;
-	for (let i = 0; size < megabytes * MB; i++) {
-		const id = `${month + Math.floor(i / 90_000)}.${10_000 + (i % 90_000)}`;
-		const paper = `### [Paper ${i}](https://arxiv.org/abs/${id})\n\nVote: ${i % 500}\n\nAuthors: Ada Lovelace, Alan Turing\n\n- ***What's New***: new ${i}\n- ***Technical Details***: details\n`;
-		parts.push(paper);
-		ids.push(id);
-		size += paper.length + 1;
-	}
-	return { text: parts.join('\n'), ids };
-}
 
 describe('big digest files (real bot, loopback emulator)', () => {
 	let h: Harness;

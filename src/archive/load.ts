@@ -97,11 +97,26 @@ export class ArchiveLoader {
 		return next;
 	}
 
+	private reading: { read: number; total: number } | undefined;
+	private stopped = false;
+
+	/** Ends the scan in flight after the file at hand, and every later one at once: what was read is kept, the rest read at the next start. */
+	stop(): Promise<void> {
+		this.stopped = true;
+		return this.last.then(() => undefined);
+	}
+
+	/** How far the scan in progress has come through the folder's files; none when no scan runs. */
+	progress(): { read: number; total: number } | undefined {
+		return this.reading && { ...this.reading };
+	}
+
 	private async scanWith(settleMs: number): Promise<ScanResult> {
 		this.archive.batch(true);
 		try {
 			return await this.scanBatched(settleMs);
 		} finally {
+			this.reading = undefined;
 			this.archive.batch(false);
 		}
 	}
@@ -119,7 +134,10 @@ export class ArchiveLoader {
 		const present = new Set(listing.files.map((f) => f.file));
 		const failures = new Map<string, Failure>(listing.problems.map((p) => [p.file, listingFailure(p)]));
 		const now = this.now();
+		this.reading = { read: 0, total: listing.files.length };
 		for await (const [{ file }, got] of inOrder(listing.files, READ_AHEAD, (f) => this.read(f, settleMs, now))) {
+			if (this.stopped) break;
+			this.reading.read++;
 			if (got.kind === 'gone') {
 				present.delete(file);
 			} else if (got.kind === 'settling') {
@@ -155,6 +173,8 @@ export class ArchiveLoader {
 			const before = this.failed.get(file);
 			if (before && !failures.has(file) && (got.kind === 'unchanged' || got.kind === 'settling')) failures.set(file, before);
 		}
+		// Files not reached were not read: nothing is known of them to report or forget.
+		if (this.stopped) return result;
 		for (const [file, failure] of failures) this.fail(file, failure, result, dates);
 		for (const file of [...this.failed.keys()]) {
 			if (failures.has(file)) continue;

@@ -27,6 +27,13 @@ export interface BotContext {
 	scheduler: Scheduler;
 	/** Members' own records: every handler passes the interaction's user id, never one from input. */
 	members: Members;
+	/** While a start is still reading the digest folder, how far it has come: a miss may be a paper not read yet. */
+	archiveReading?: () => ArchiveReading | undefined;
+}
+
+export interface ArchiveReading {
+	read: number;
+	total: number;
 }
 
 export interface CommandRun<I> {

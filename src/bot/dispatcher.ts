@@ -8,8 +8,8 @@ import {
 	type MessageContextMenuCommandInteraction,
 	type StringSelectMenuInteraction,
 } from 'discord.js';
-import { localeOf, t } from '../i18n.ts';
-import type { BotContext, ButtonRoute, Command, MessageMenuCommand, SelectRoute } from './command.ts';
+import { localeOf, t, type MessageKey } from '../i18n.ts';
+import type { ArchiveReading, BotContext, ButtonRoute, Command, MessageMenuCommand, SelectRoute } from './command.ts';
 import { StoreUnavailableError } from '../store/store.ts';
 import { UserError } from './errors.ts';
 import { pagedMessageLocale } from './paging.ts';
@@ -40,7 +40,7 @@ export function createDispatcher(
 			if (!menu) throw new UserError('error.generic');
 			await menu.execute({ interaction, ctx, locale });
 		} catch (err) {
-			await answerError(interaction, err, locale, log);
+			await answerError(interaction, err, locale, log, ctx.archiveReading?.());
 		}
 	}
 
@@ -67,7 +67,7 @@ export function createDispatcher(
 				await command.execute({ interaction, ctx, locale });
 			}
 		} catch (err) {
-			await answerError(interaction, err, locale, log);
+			await answerError(interaction, err, locale, log, ctx.archiveReading?.());
 		}
 	}
 
@@ -96,7 +96,7 @@ export function createDispatcher(
 			if (!route) throw new UserError('error.expiredButton');
 			await route.handle({ interaction, ctx, locale }, args);
 		} catch (err) {
-			await answerError(interaction, err, locale, log);
+			await answerError(interaction, err, locale, log, ctx.archiveReading?.());
 		}
 	}
 
@@ -110,7 +110,7 @@ export function createDispatcher(
 			if (!route) throw new UserError('error.expiredButton');
 			await route.handle({ interaction, ctx, locale }, args);
 		} catch (err) {
-			await answerError(interaction, err, locale, log);
+			await answerError(interaction, err, locale, log, ctx.archiveReading?.());
 		}
 	}
 
@@ -135,14 +135,27 @@ export function createDispatcher(
 	};
 }
 
+/** Answers that say the archive lacks something: while it is still being read at a start, they may be wrong for a while. */
+const ARCHIVE_MISSES: ReadonlySet<MessageKey> = new Set<MessageKey>([
+	'archive.empty',
+	'paper.unknown',
+	'search.none',
+	'digest.unknownBetween',
+	'digest.unknownBefore',
+	'digest.unknownAfter',
+]);
+
 async function answerError(
 	interaction: ChatInputCommandInteraction | ButtonInteraction | StringSelectMenuInteraction | MessageContextMenuCommandInteraction,
 	err: unknown,
 	locale: ReturnType<typeof localeOf>,
 	log: BotContext['logger'],
+	reading: ArchiveReading | undefined,
 ): Promise<void> {
 	const unavailable = err instanceof StoreUnavailableError;
-	const content = err instanceof UserError ? t(locale, err.key, err.params) : t(locale, unavailable ? 'error.storeUnavailable' : 'error.generic');
+	let content = err instanceof UserError ? t(locale, err.key, err.params) : t(locale, unavailable ? 'error.storeUnavailable' : 'error.generic');
+	if (reading && err instanceof UserError && ARCHIVE_MISSES.has(err.key))
+		content += `\n${t(locale, 'archive.reading', { read: reading.read, total: reading.total })}`;
 	if (err instanceof UserError) log.debug({ key: err.key }, 'expected error answered');
 	// The store logged the loss once, with what to do about it.
 	else if (unavailable) log.warn({ reason: err.reason }, 'command refused: the store is unavailable');

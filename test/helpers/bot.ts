@@ -29,6 +29,8 @@ export async function startHarness(
 		env?: Record<string, string>;
 		bot?: Partial<Pick<BotOptions, 'now' | 'scheduler' | 'settleMs'>>;
 		store?: Store;
+		/** Runs alongside the start-up, from its first step: what members meet while the bot is still coming up. */
+		whileStarting?: (emu: Emulator, logs: string[]) => Promise<void>;
 	} = {},
 ): Promise<Harness> {
 	const dir = await mkdtemp(join(tmpdir(), 'paperboy-e2e-'));
@@ -52,13 +54,22 @@ export async function startHarness(
 	let bot: RunningBot;
 	try {
 		store = opts.store ?? (await openStore(config.STORE_URL, { logger }));
-		bot = await startBot({
+		const starting = startBot({
 			config,
 			logger,
 			store,
 			clientOptions: { ws: { buildIdentifyThrottler: () => ({ waitForIdentify: async () => {} }) } },
 			...opts.bot,
 		});
+		const meanwhile = opts.whileStarting?.(emu, logs);
+		// Both settle before either's failure is thrown: a bot left running would outlive the test.
+		const [started, ran] = await Promise.allSettled([starting, meanwhile]);
+		if (started.status === 'rejected') throw started.reason;
+		bot = started.value;
+		if (ran.status === 'rejected') {
+			await bot.stop();
+			throw ran.reason;
+		}
 	} catch (err) {
 		// A harness that failed to start must not leave a server or a temp folder behind.
 		if (!opts.store) await store?.close();

@@ -51,3 +51,20 @@ export async function writeDigest(dir: string, date: string, papers: readonly Fi
 	await writeFile(path, digestMarkdown(date, papers));
 	return path;
 }
+
+const MB = 1024 * 1024;
+
+/** One dated digest of at least `megabytes`: short papers, many of them, which is what costs a parser most per byte. */
+export function bigDigest(date: string, megabytes: number, month = 2301): { text: string; ids: string[] } {
+	const parts = [`## Daily Papers (${date})`, ''];
+	const ids: string[] = [];
+	let size = 0;
+	for (let i = 0; size < megabytes * MB; i++) {
+		const id = `${month + Math.floor(i / 90_000)}.${10_000 + (i % 90_000)}`;
+		const paper = `### [Paper ${i}](https://arxiv.org/abs/${id})\n\nVote: ${i % 500}\n\nAuthors: Ada Lovelace, Alan Turing\n\n- ***What's New***: new ${i}\n- ***Technical Details***: details\n`;
+		parts.push(paper);
+		ids.push(id);
+		size += paper.length + 1;
+	}
+	return { text: parts.join('\n'), ids };
+}
