@@ -57,7 +57,6 @@ export class Days {
 	private readonly queued: Parameters<PaperListener>[] = [];
 	/** Papers a batch's days touched, refreshed once at its commit: a paper read on several days of one batch costs one refresh. */
 	private readonly dirty = new Set<string>();
-	private readonly known = new Map<string, StoredPaper>();
 	/** What a commit between files refreshed, told with the next file's change. */
 	private flushed: string[] = [];
 	private readonly q: DayStatements;
@@ -84,10 +83,10 @@ export class Days {
 	flush(): ArchiveChange {
 		const papers = this.flushed.splice(0);
 		if (!this.db.inTransaction) return { dates: [], papers };
-		const change = new Changes(this.known);
+		// Read back from the index: keeping a second's files' papers in the heap until now costs more than parsing them again.
+		const change = new Changes();
 		for (const id of this.dirty) this.refreshPaper(id, change);
 		this.dirty.clear();
-		this.known.clear();
 		this.tell(this.queued.splice(0));
 		this.tell(change.events);
 		this.db.exec('COMMIT');
@@ -138,7 +137,7 @@ export class Days {
 			const oldAfter = after !== null && after !== before ? this.dayPapers(after) : [];
 			this.q.putFile.run(file, stamp?.size ?? null, stamp?.mtimeMs ?? null, after, JSON.stringify(result.problems));
 			this.q.dropFilePapers.run(file);
-			const change = new Changes(this.batching ? this.known : new Map());
+			const change = new Changes();
 			if (after !== null) {
 				result.digest?.papers.forEach((p, i) => {
 					const json = paperJson(p);
@@ -161,7 +160,7 @@ export class Days {
 			const old = before != null ? this.dayPapers(before) : [];
 			this.q.dropFile.run(file);
 			this.q.dropFilePapers.run(file);
-			const change = new Changes(this.batching ? this.known : new Map());
+			const change = new Changes();
 			if (before != null) this.rebuildDay(before, old, change);
 			this.told(change.events);
 			return this.done(change);
@@ -322,8 +321,7 @@ function descendingIndex(dates: readonly string[], date: string): number {
 }
 
 class Changes {
-	/** The papers of the files at hand, by their JSON: the search index is fed from them rather than from the JSON read back. */
-	constructor(readonly known: Map<string, StoredPaper>) {}
+	readonly known = new Map<string, StoredPaper>();
 	readonly events: Parameters<PaperListener>[] = [];
 	readonly dates = new Set<string>();
 	readonly papers = new Set<string>();
