@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Archive } from '../src/archive/archive.ts';
 import { ArchiveLoader } from '../src/archive/load.ts';
-import { writeSyntheticArchive } from './synthetic.ts';
+import { benchFolder } from './real-archive.ts';
 
 export interface Latency {
 	p50Ms: number;
@@ -50,19 +50,20 @@ export function time(runs: number, fn: (i: number) => unknown): Latency {
 	return latency(samples);
 }
 
-/** Builds the index over a synthetic ten-year archive and times the look-ups commands make. */
-export async function benchArchive(opts: { days?: number; log?: (line: string) => void } = {}): Promise<ArchiveBenchResult> {
+/** Builds the index (in memory) over a ten-year archive of real text, or `archiveDir`, and times the look-ups commands make. */
+export async function benchArchive(opts: { days?: number; archiveDir?: string; log?: (line: string) => void } = {}): Promise<ArchiveBenchResult> {
 	const log = opts.log ?? ((line: string) => process.stdout.write(`${line}\n`));
 	const dir = await mkdtemp(path.join(os.tmpdir(), 'paperboy-bench-'));
 	try {
-		const { files, bytes } = await writeSyntheticArchive(dir, opts.days ?? 3650);
+		const folder = await benchFolder(opts, dir, log);
+		const { files, bytes } = folder;
 		let peak = process.memoryUsage().rss;
 		const sampler = setInterval(() => {
 			peak = Math.max(peak, process.memoryUsage().rss);
 		}, 20);
 		const archive = new Archive();
 		const t0 = performance.now();
-		const loader = new ArchiveLoader({ dir, archive });
+		const loader = new ArchiveLoader({ dir: folder.dir, archive });
 		await loader.loadAll();
 		const buildSeconds = (performance.now() - t0) / 1000;
 		const indexReadySeconds = (performance.now() - t0) / 1000;
@@ -98,7 +99,7 @@ export async function benchArchive(opts: { days?: number; log?: (line: string) =
 			['search', fmt(result.search)],
 			['suggest', fmt(result.suggest)],
 		];
-		log('archive (synthetic ten-year archive)');
+		log(`archive (${folder.label})`);
 		for (const [k, v] of rows) log(`  ${k.padEnd(12)} ${v}`);
 		return result;
 	} finally {

@@ -220,7 +220,10 @@ function report(result: IndexStartResult, log: (line: string) => void): void {
 	if (b) {
 		for (const k of ['first', 'indexed'] as const) {
 			const v = s[k];
-			if (v) log(`  ${names[k]} ÷ before: ready ${(v.ready / b.ready).toFixed(2)}× · peak RSS ${(v.peak / b.peak).toFixed(2)}×`);
+			if (v)
+				log(
+					`  ${names[k]} ÷ before: ready ${(v.ready / b.ready).toFixed(2)}× · searchable ${(v.searchable / b.searchable).toFixed(2)}× · peak RSS ${(v.peak / b.peak).toFixed(2)}×`,
+				);
 		}
 	}
 	for (const [k, v] of Object.entries(result.inProcess)) log(`  in process ${k.padEnd(12)} p50 ${v.p50Ms} ms · p99 ${v.p99Ms} ms`);

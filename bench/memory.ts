@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -6,7 +6,7 @@ import { openStore } from '../src/store/store.ts';
 import { startEmulator } from '../emulator/index.ts';
 import { subscribe } from '../test/helpers/subscriptions.ts';
 import { rssOf, spawnBot } from './bot-process.ts';
-import { writeSyntheticArchive } from './synthetic.ts';
+import { benchFolder } from './real-archive.ts';
 
 export interface MemoryBenchResult {
 	subscriptions: number;
@@ -17,18 +17,19 @@ export interface MemoryBenchResult {
 }
 
 /**
- * Peak RSS of the real bot (`src/main.ts`, a child process of its own) holding the synthetic
- * ten-year archive and N subscriptions in its SQLite store, connected to the emulator, after
+ * Peak RSS of the real bot (`src/main.ts`, a child process of its own) holding the ten-year
+ * archive of real text (or `archiveDir`) and N subscriptions in its SQLite store, connected to the emulator, after
  * start-up and the scheduler's catch-up pass.
  */
-export async function benchMemory(opts: { subscriptions?: number; days?: number; log?: (line: string) => void } = {}): Promise<MemoryBenchResult> {
+export async function benchMemory(
+	opts: { subscriptions?: number; days?: number; archiveDir?: string; log?: (line: string) => void } = {},
+): Promise<MemoryBenchResult> {
 	const log = opts.log ?? ((line: string) => process.stdout.write(`${line}\n`));
 	const n = opts.subscriptions ?? 5000;
 	const dir = await mkdtemp(path.join(os.tmpdir(), 'paperboy-bench-mem-'));
 	const emu = await startEmulator({ validate: false });
 	try {
-		await mkdir(path.join(dir, 'digests'));
-		await writeSyntheticArchive(path.join(dir, 'digests'), opts.days ?? 3650);
+		const folder = await benchFolder(opts, dir, log);
 		const storeUrl = `sqlite://${path.join(dir, 'state.sqlite')}`;
 		const store = await openStore(storeUrl);
 		for (let left = n; left > 0; left -= 100) {
@@ -38,7 +39,7 @@ export async function benchMemory(opts: { subscriptions?: number; days?: number;
 		await store.close();
 
 		const t0 = Date.now();
-		const child = spawnBot(emu, { env: { DIGEST_DIR: path.join(dir, 'digests'), STORE_URL: storeUrl, LOG_LEVEL: 'info' } });
+		const child = spawnBot(emu, { env: { DIGEST_DIR: folder.dir, ARCHIVE_INDEX: path.join(dir, 'archive.sqlite'), STORE_URL: storeUrl, LOG_LEVEL: 'info' } });
 		let papers: number | null = null;
 		let text = '';
 		let startedAt: number | null = null;
@@ -71,7 +72,7 @@ export async function benchMemory(opts: { subscriptions?: number; days?: number;
 			await new Promise((r) => setTimeout(r, 3000));
 			const rss = await rssOf(child.pid ?? 0);
 			const result = { subscriptions: n, papers, peakRssMb: rss.peak, settledRssMb: rss.now, startSeconds: Math.round(startSeconds * 10) / 10 };
-			log(`memory (bot process: ten-year archive, ${n} subscriptions)`);
+			log(`memory (bot process: ${folder.label}, ${n} subscriptions)`);
 			log(`  papers       ${papers ?? '?'}`);
 			log(`  start-up     ${result.startSeconds} s to scheduler start`);
 			log(`  peak RSS     ${result.peakRssMb} MB (VmHWM) · ${result.settledRssMb} MB after start-up`);

@@ -1,11 +1,11 @@
 import { spawnSync } from 'node:child_process';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startEmulator, type Emulator } from '../emulator/index.ts';
 import { rssOf, spawnBot, subscribedGuilds } from './bot-process.ts';
-import { writeRealTextArchive } from './real-archive.ts';
+import { benchFolder } from './real-archive.ts';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const STRING = 3;
@@ -44,7 +44,7 @@ const quantile = (xs: number[], q: number) => {
  * callback received; peak RSS is the kernel's high-water mark over the whole run.
  */
 export async function benchMixedLoad(
-	opts: { files?: number; subscriptions?: number; rounds?: number; log?: (line: string) => void } = {},
+	opts: { files?: number; archiveDir?: string; subscriptions?: number; rounds?: number; log?: (line: string) => void } = {},
 ): Promise<MixedLoadResult> {
 	const log = opts.log ?? ((line: string) => process.stdout.write(`${line}\n`));
 	const subscriptions = opts.subscriptions ?? 5000;
@@ -52,9 +52,8 @@ export async function benchMixedLoad(
 	const dir = await mkdtemp(path.join(os.tmpdir(), 'paperboy-bench-mixed-'));
 	const emu = await startEmulator({ validate: false });
 	try {
-		const digests = path.join(dir, 'digests');
-		await mkdir(digests);
-		const archive = await writeRealTextArchive(digests, opts.files ?? 3650, log);
+		const archive = await benchFolder({ days: opts.files ?? 3650, ...(opts.archiveDir ? { archiveDir: opts.archiveDir } : {}) }, dir, log);
+		const digests = archive.dir;
 		// What to ask about: ids and words of the archive itself.
 		const { ids } = archive;
 		const queries = ['강화 학습', 'diffusion', '언어모델', 'video generation', 'agent', '멀티모달', 'reasoning benchmark', 'LLM'];
@@ -122,9 +121,7 @@ export async function benchMixedLoad(
 				peakRssMb: after.peak,
 				rssBeforeMb: before.now,
 			};
-			log(
-				`mixed load (${archive.real ? 'real text' : 'templates'}: ${archive.files} files, ${ids.length} papers; ${subscriptions} subscriptions; ${rounds} rounds)`,
-			);
+			log(`mixed load (${archive.label}, ${ids.length} papers; ${subscriptions} subscriptions; ${rounds} rounds)`);
 			log(`  start-up     ${result.readySeconds} s until commands are answered · ${result.startSeconds} s until the search index is built too`);
 			for (const [k, f] of Object.entries(commands)) log(`  ${k.padEnd(12)} p50 ${f.p50} ms · p99 ${f.p99} ms (${f.answered} answered, ${f.late} after 3 s)`);
 			log(`  RSS          ${result.rssBeforeMb} MB before the commands · peak ${result.peakRssMb} MB (VmHWM) over the run`);

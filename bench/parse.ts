@@ -52,10 +52,10 @@ function timed(fn: () => void): number {
  * where it can), in alternated pairs so that a busy machine slows both alike: each round runs
  * both, the order swapped every round, and the ratio is the median of the rounds' ratios.
  */
-export async function benchParse(opts: { rounds?: number; log?: (line: string) => void } = {}): Promise<ParseBenchResult> {
+export async function benchParse(opts: { rounds?: number; archiveDir?: string; log?: (line: string) => void } = {}): Promise<ParseBenchResult> {
 	const log = opts.log ?? ((line: string) => process.stdout.write(`${line}\n`));
 	const rounds = opts.rounds ?? 9;
-	let paths = walk(CORPUS);
+	let paths = walk(opts.archiveDir ? path.resolve(opts.archiveDir) : CORPUS);
 	if (paths.length === 0) {
 		log(`warning: ${CORPUS} is absent; timing the project's own examples`);
 		paths = OWN.flatMap(walk);

@@ -1,13 +1,30 @@
 import { existsSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { loadArchive } from '../src/archive/load.ts';
+import { listDigestFiles, loadArchive } from '../src/archive/load.ts';
 import type { ArchivedPaper } from '../src/digest/schema.ts';
 import { addDays } from '../src/time/dates.ts';
 import { writeSyntheticArchive } from './synthetic.ts';
 
 const CORPUS = path.resolve(import.meta.dirname, '../../shared/corpus');
 const NEW_ID = /^(\d{2})(\d{2}\.\d{4,5})$/;
+
+/** The same items in an order fixed by `seed` (Fisher-Yates over a small seeded generator). */
+function shuffled<T>(items: readonly T[], seed: number): T[] {
+	const out = [...items];
+	let state = seed * 0x9e3779b9;
+	const next = () => {
+		state = (state + 0x6d2b79f5) | 0;
+		let t = Math.imul(state ^ (state >>> 15), 1 | state);
+		t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+	};
+	for (let i = out.length - 1; i > 0; i--) {
+		const j = Math.floor(next() * (i + 1));
+		[out[i], out[j]] = [out[j] as T, out[i] as T];
+	}
+	return out;
+}
 
 /** One day in the producer's canonical shape, as the reader reads it back. */
 function canonical(date: string, papers: readonly ArchivedPaper[]): string {
@@ -26,7 +43,8 @@ function canonical(date: string, papers: readonly ArchivedPaper[]): string {
 /**
  * A ten-year archive of real text: the shared corpora's days (both formats), copied as many
  * times as it takes to fill `days` dates, each copy's dates moved on by the corpus's span and
- * its arXiv ids by ten years, so every copy's papers are papers of their own. Without the
+ * its arXiv ids by ten years, so every copy's papers are papers of their own, and each copy's
+ * papers dealt out to other days than the first copy's. Without the
  * corpora (a fresh clone), the template archive, with a warning: it takes about a third of the
  * memory per paper that real digests take.
  */
@@ -53,11 +71,18 @@ export async function writeRealTextArchive(
 	const span = Math.round((Date.parse(dates.at(-1) ?? first) - Date.parse(first)) / 86_400_000) + 1;
 	let files = 0;
 	const ids: string[] = [];
+	const pool = dates.flatMap((date) => byDate.get(date) ?? []);
 	for (let copy = 0; files < days; copy++) {
+		// Each copy after the first deals the papers out to other days, so no two copies' days read alike.
+		const dealt = copy === 0 ? pool : shuffled(pool, copy);
+		let at = 0;
 		for (const date of dates) {
 			if (files >= days) break;
 			const moved = addDays(date, copy * span);
-			const shifted = (byDate.get(date) ?? []).flatMap((p) => {
+			const count = byDate.get(date)?.length ?? 0;
+			const day = [...new Map(dealt.slice(at, at + count).map((p) => [p.id, p])).values()];
+			at += count;
+			const shifted = day.flatMap((p) => {
 				const m = NEW_ID.exec(p.id);
 				if (!m) return copy === 0 ? [p] : [];
 				const id = `${String((Number(m[1]) + 10 * copy) % 100).padStart(2, '0')}${m[2]}`;
@@ -71,4 +96,39 @@ export async function writeRealTextArchive(
 		}
 	}
 	return { files, papers: ids.length, real: true, ids };
+}
+
+export interface BenchFolder {
+	dir: string;
+	files: number;
+	bytes: number;
+	/** Real text, or the templates (no corpus here); a given folder counts as real. */
+	real: boolean;
+	/** Every paper appearance's id, in the order written; a given folder is read for them. */
+	ids: string[];
+	/** What the figures were measured on, for the report. */
+	label: string;
+}
+
+/**
+ * The archive a bench section runs on: `archiveDir` when given (any digest folder), else a
+ * generated one of real text under `scratch`, `days` files long (ten years by default).
+ */
+export async function benchFolder(opts: { archiveDir?: string; days?: number }, scratch: string, log: (line: string) => void = () => {}): Promise<BenchFolder> {
+	if (opts.archiveDir) {
+		const dir = path.resolve(opts.archiveDir);
+		const listed = await listDigestFiles(dir);
+		let bytes = 0;
+		for (const file of listed) bytes += (await stat(path.join(dir, file))).size;
+		const read = await loadArchive(dir);
+		const ids = read.dates().flatMap((d) => read.digest(d)?.papers.map((p) => p.id) ?? []);
+		read.close();
+		return { dir, files: listed.length, bytes, real: true, ids, label: `${dir}: ${listed.length} files` };
+	}
+	const dir = path.join(scratch, 'digests');
+	await mkdir(dir, { recursive: true });
+	const written = await writeRealTextArchive(dir, opts.days ?? 3650, log);
+	let bytes = 0;
+	for (const file of await listDigestFiles(dir)) bytes += (await stat(path.join(dir, file))).size;
+	return { dir, ...written, bytes, label: `${written.real ? 'real text' : 'templates'}: ${written.files} files` };
 }

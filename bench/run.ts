@@ -23,21 +23,23 @@ const days = flag('days') === undefined ? undefined : Number(flag('days'));
 const baseline = flag('baseline');
 
 // One entry per benchmark; add a section by appending to this list.
+// The sections that read an archive take `--archive DIR` (any digest folder) and `--days N` (the generated one's length).
+const folder = { ...(archiveDir ? { archiveDir } : {}), ...(days ? { days } : {}) };
 const sections: { name: string; run: () => Promise<unknown> }[] = [
-	{ name: 'archive', run: () => benchArchive(days ? { days } : {}) },
+	{ name: 'archive', run: () => benchArchive(folder) },
 	{ name: 'delivery', run: () => benchDelivery() },
-	{ name: 'memory', run: () => benchMemory() },
+	{ name: 'memory', run: () => benchMemory(folder) },
 	{ name: 'landing', run: () => benchLanding() },
 	{ name: 'alerts', run: () => benchAlerts() },
-	{ name: 'start-mode', run: () => benchStartMode() },
-	{ name: 'mixed-load', run: () => benchMixedLoad() },
+	{ name: 'start-mode', run: () => benchStartMode(archiveDir ? { digestDir: archiveDir } : {}) },
+	{ name: 'mixed-load', run: () => benchMixedLoad({ ...(archiveDir ? { archiveDir } : {}), ...(days ? { files: days } : {}) }) },
 	{
 		name: 'index',
-		run: () => benchIndexStart({ ...(archiveDir ? { archiveDir } : {}), ...(baseline ? { baseline } : {}) }),
+		run: () => benchIndexStart({ ...(archiveDir ? { archiveDir } : {}), ...(days ? { files: days } : {}), ...(baseline ? { baseline } : {}) }),
 	},
 	{ name: 'fanout-proxy', run: () => benchFanoutProxy() },
 	{ name: 'timers', run: () => benchTimers() },
-	{ name: 'parse', run: () => benchParse() },
+	{ name: 'parse', run: () => benchParse(archiveDir ? { archiveDir } : {}) },
 ];
 
 const FLAG_VALUES = new Set([archiveDir, flag('days'), baseline]);
