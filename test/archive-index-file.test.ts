@@ -75,6 +75,34 @@ describe('archive/index file: the archive kept beside the store', () => {
 		again.close();
 	});
 
+	it('a full index loses no file: the error names it, the scan goes on, and the file is read again once there is room', async () => {
+		const db = openArchiveIndex(index, digests, logger());
+		const a = new Archive({ db });
+		const loader = new ArchiveLoader({ dir: digests, archive: a, logger: logger() });
+		await loader.loadAll();
+		// The file may not grow by a page: SQLite answers SQLITE_FULL, as on a full disk.
+		db.pragma(`max_page_count = ${Number(db.pragma('page_count', { simple: true }))}`);
+		const long = Array.from({ length: 40 }, (_, i) => paper(`2412.${String(100 + i).padStart(5, '0')}`, i, `Long Paper ${'x'.repeat(400)} ${i}`));
+		await write('2024/12/20.md', day('2024-12-20', long));
+		const full = await loader.scan();
+		expect(full.added).toEqual([]);
+		expect(a.paper('2412.00100')).toBeUndefined();
+		const said = logs
+			.map((l) => JSON.parse(l) as { level: string; msg: string; file?: string })
+			.filter((l) => l.file === '2024/12/20.md' && l.level === 'error');
+		expect(said.map((l) => l.msg)).toEqual([expect.stringMatching(/could not be written to the archive index \(.*full.*\); read again at the next scan/)]);
+		// What was indexed before still answers.
+		expect(a.paper('2412.00003')?.votes).toBe(9);
+
+		db.pragma('max_page_count = 1073741823');
+		const roomy = await loader.scan();
+		expect(roomy.added).toEqual(['2024/12/20.md']);
+		expect(roomy.dates).toEqual(['2024-12-20']);
+		expect(a.paper('2412.00100')?.title).toContain('Long Paper');
+		expect(a.problems().filter((p) => p.file === '2024/12/20.md')).toEqual([]);
+		a.close();
+	});
+
 	it('reads again only what changed, came or went while it was down, and reports it as news', async () => {
 		const first = open();
 		await load(first);

@@ -157,12 +157,9 @@ export class ArchiveLoader {
 					if (got.kind === 'kept') this.archive.flush();
 					change = got.kind === 'parsed' ? this.archive.setFile(file, got.result, got.seen) : this.archive.wroteElsewhere(await got.write(got.seen));
 				} catch (err) {
+					// The index's trouble (a full disk), not the file's: it is read again at every scan until it fits.
 					const why = err instanceof Error ? err.message : String(err);
-					failures.set(file, {
-						level: 'error',
-						message: `could not be written to the archive index (${why}); not read again until it changes`,
-						...(got.seen ? { stuck: got.seen } : {}),
-					});
+					failures.set(file, { level: 'error', message: `could not be written to the archive index (${why}); read again at the next scan` });
 					continue;
 				}
 				this.apply(file, got.kind === 'parsed' ? got.result.problems : got.problems, change, result, dates);
@@ -226,7 +223,14 @@ export class ArchiveLoader {
 		this.failed.set(file, failure);
 		if (before?.level === failure.level && before.message === failure.message) return;
 		(failure.level === 'error' ? this.logger.error.bind(this.logger) : this.logger.warn.bind(this.logger))({ file }, failure.message);
-		const change = this.archive.setFile(file, { digest: null, problems: [{ file, line: 0, level: failure.level, message: failure.message }] });
+		let change: ArchiveChange;
+		try {
+			change = this.archive.setFile(file, { digest: null, problems: [{ file, line: 0, level: failure.level, message: failure.message }] });
+		} catch (err) {
+			// A full index cannot take the problem either; the log above said it.
+			this.logger.debug({ file, err }, 'the problem could not be kept in the archive index');
+			return;
+		}
 		for (const date of change.dates) if (this.archive.hasDate(date)) dates.add(date);
 		// A file that held a digest and now holds none has changed; what never loaded adds nothing.
 		if (this.seen.delete(file)) result.changed.push(file);
