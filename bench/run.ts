@@ -19,7 +19,7 @@ function flag(name: string): string | undefined {
 }
 const archiveDir = flag('archive');
 const days = flag('days') === undefined ? undefined : Number(flag('days'));
-/** The revision the index bench compares against (default: the one before the archive's index file). */
+/** The revision the index bench compares against (default: the one before the archive's index file; `none` for no comparison). */
 const baseline = flag('baseline');
 
 // One entry per benchmark; add a section by appending to this list.
@@ -35,7 +35,7 @@ const sections: { name: string; run: () => Promise<unknown> }[] = [
 	{ name: 'mixed-load', run: () => benchMixedLoad({ ...(archiveDir ? { archiveDir } : {}), ...(days ? { files: days } : {}) }) },
 	{
 		name: 'index',
-		run: () => benchIndexStart({ ...(archiveDir ? { archiveDir } : {}), ...(days ? { files: days } : {}), ...(baseline ? { baseline } : {}) }),
+		run: () => benchIndexStart({ ...(archiveDir ? { archiveDir } : {}), ...(days ? { files: days } : {}), ...(baseline ? { baseline: baseline === 'none' ? '' : baseline } : {}) }),
 	},
 	{ name: 'fanout-proxy', run: () => benchFanoutProxy() },
 	{ name: 'timers', run: () => benchTimers() },

@@ -149,6 +149,51 @@ describe('archive/index file: the archive kept beside the store', () => {
 		expect(logs.some((l) => l.includes('archive index rebuilt') && l.includes('damaged'))).toBe(true);
 	});
 
+	it('killed with a batch open, it reads again at the next start exactly the files the batch had not committed', async () => {
+		const files = Array.from({ length: 9 }, (_, i) => `2024/12/0${i + 1}.md`);
+		const mod = (rel: string) => JSON.stringify(path.resolve(rel));
+		// A real process, writing as the loader does: four files committed, five more in the open transaction, then killed.
+		const writer = spawn(
+			process.execPath,
+			[
+				'--import',
+				'tsx',
+				'-e',
+				`const fs = await import('node:fs'); const path = await import('node:path');
+				const { Archive } = await import(${mod('src/archive/archive.ts')});
+				const { openArchiveIndex } = await import(${mod('src/archive/index-file.ts')});
+				const { parseDigest } = await import(${mod('src/digest/parse.ts')});
+				const { silentLogger } = await import(${mod('src/log.ts')});
+				const a = new Archive({ db: openArchiveIndex(${JSON.stringify(index)}, ${JSON.stringify(digests)}, silentLogger) });
+				a.batch(true);
+				${JSON.stringify(files)}.forEach((f, i) => {
+					const real = path.join(${JSON.stringify(digests)}, f);
+					const st = fs.statSync(real);
+					a.setFile(f, parseDigest(fs.readFileSync(real, 'utf8'), f), { size: st.size, mtimeMs: st.mtimeMs });
+					if (i === 3) a.flush();
+				});
+				console.log('mid'); process.stdin.resume();`,
+			],
+			{ stdio: ['pipe', 'pipe', 'inherit'] },
+		);
+		await new Promise<void>((resolve, reject) => {
+			writer.stdout.on('data', (b: Buffer) => b.toString().includes('mid') && resolve());
+			writer.once('exit', (code) => reject(new Error(`the writer exited (${code}) before its batch was open`)));
+		});
+		const gone = new Promise((resolve) => writer.once('exit', resolve));
+		writer.kill('SIGKILL');
+		await gone;
+
+		const again = open();
+		expect([...again.stamps().keys()].sort()).toEqual(files.slice(0, 4));
+		const scan = await load(again);
+		expect(scan.added.sort()).toEqual([...files.slice(4), 'notes.md']);
+		const fresh = new Archive();
+		await load(fresh);
+		expect(answers(again)).toEqual(answers(fresh));
+		again.close();
+	});
+
 	it('keeps its own index in memory, saying so, when another process holds the file', async () => {
 		const first = open();
 		await load(first);
