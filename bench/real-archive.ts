@@ -9,6 +9,13 @@ import { writeSyntheticArchive } from './synthetic.ts';
 const CORPUS = path.resolve(import.meta.dirname, '../../shared/corpus');
 const NEW_ID = /^(\d{2})(\d{2}\.\d{4,5})$/;
 
+/*
+ * How far a copy's arXiv ids move their year: ten years a copy for the first ten, then three
+ * more per ten copies, so up to thirty copies (years of archive) never share an id while the
+ * corpus's own ids span fewer than three years.
+ */
+const yearsOn = (copy: number) => 10 * (copy % 10) + 3 * Math.floor(copy / 10);
+
 /** The same items in an order fixed by `seed` (Fisher-Yates over a small seeded generator). */
 function shuffled<T>(items: readonly T[], seed: number): T[] {
 	const out = [...items];
@@ -85,7 +92,7 @@ export async function writeRealTextArchive(
 			const shifted = day.flatMap((p) => {
 				const m = NEW_ID.exec(p.id);
 				if (!m) return copy === 0 ? [p] : [];
-				const id = `${String((Number(m[1]) + 10 * copy) % 100).padStart(2, '0')}${m[2]}`;
+				const id = `${String((Number(m[1]) + yearsOn(copy)) % 100).padStart(2, '0')}${m[2]}`;
 				return [{ ...p, id }];
 			});
 			const [y, mo, d] = moved.split('-');
