@@ -35,7 +35,12 @@ const sections: { name: string; run: () => Promise<unknown> }[] = [
 	{ name: 'mixed-load', run: () => benchMixedLoad({ ...(archiveDir ? { archiveDir } : {}), ...(days ? { files: days } : {}) }) },
 	{
 		name: 'index',
-		run: () => benchIndexStart({ ...(archiveDir ? { archiveDir } : {}), ...(days ? { files: days } : {}), ...(baseline ? { baseline: baseline === 'none' ? '' : baseline } : {}) }),
+		run: () =>
+			benchIndexStart({
+				...(archiveDir ? { archiveDir } : {}),
+				...(days ? { files: days } : {}),
+				...(baseline ? { baseline: baseline === 'none' ? '' : baseline } : {}),
+			}),
 	},
 	{ name: 'fanout-proxy', run: () => benchFanoutProxy() },
 	{ name: 'timers', run: () => benchTimers() },

@@ -317,7 +317,14 @@ export async function startBot(opts: BotOptions): Promise<RunningBot> {
 		['member alerts in flight', () => alerts.stop()],
 		['following the digest source', () => watching.stop()],
 		['watching the digest folder', async () => folderWatch?.close()],
-		['the digest scan in flight', () => scans.idle()],
+		// Cut short after the file at hand: what was read is kept, the rest read at the next start.
+		[
+			'the digest scan in flight',
+			async () => {
+				await loader.stop();
+				await scans.idle();
+			},
+		],
 		['commands in flight', () => dispatcher.idle()],
 		['fleet jobs', () => fleet.stop()],
 		['the gateway connection', () => client.destroy()],

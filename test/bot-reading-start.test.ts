@@ -77,4 +77,39 @@ describe('a start on a folder still being read (real discord.js, loopback emulat
 		expect(JSON.stringify(after)).toContain('Momentum-GS');
 		expect(JSON.stringify(after)).not.toContain('still being read');
 	}, 90_000);
+
+	it('a stop asked for while the folder is read ends the reading after the file at hand, and begins no delivery', async () => {
+		await h?.stop();
+		await store?.close();
+		await rm(dir, { recursive: true, force: true });
+		dir = await mkdtemp(join(tmpdir(), 'paperboy-reading-'));
+		store = await openStore(`sqlite://${join(dir, 'state.sqlite')}`);
+		const stop = new AbortController();
+		let channelId = '';
+		h = await startHarness({
+			store,
+			bot: { stopping: stop.signal },
+			setup: async (emu, root) => {
+				const g = emu.addGuild({ name: 'Research', channels: 1 });
+				channelId = g.channels[0] ?? '';
+				await subscribe(store!, g.id, channelId);
+				await writeFile(join(root, 'digests', '2020-01-01.md'), bigDigest('2020-01-01', 6).text);
+				await writeDigest(join(root, 'digests'), today(), [{ id: '2412.04887', title: 'Momentum-GS', votes: 10 }]);
+			},
+			whileStarting: async (_emu, logs) => {
+				await until(() => parsed(logs).some((l) => l.msg === 'ready'), 30_000, 'the gateway');
+				expect(
+					parsed(logs).some((l) => l.msg === 'archive loaded'),
+					'the folder was read before the stop: make the first file bigger',
+				).toBe(false);
+				stop.abort();
+			},
+		});
+		const lines = h.logs.map((l) => JSON.parse(l) as { msg: string; files?: number });
+		// The big file was being read when the stop came: it is kept; the day after it was never reached.
+		expect(lines.find((l) => l.msg === 'archive loaded')?.files).toBe(1);
+		expect(lines.some((l) => l.msg === 'scheduler started; catching up')).toBe(false);
+		expect(h.bot.ctx.archive.paper('2412.04887')).toBeUndefined();
+		expect(h.emu.messages(channelId)).toEqual([]);
+	}, 90_000);
 });

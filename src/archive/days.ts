@@ -59,7 +59,6 @@ export class Days {
 	private readonly listeners: PaperListener[] = [];
 	private batching = false;
 	private begunAt = 0;
-	private readonly queued: Parameters<PaperListener>[] = [];
 	/** Papers a batch's days touched, refreshed once at its commit: a paper read on several days of one batch costs one refresh. */
 	private readonly dirty = new Set<string>();
 	/** What a commit between files refreshed, told with the next file's change. */
@@ -75,8 +74,8 @@ export class Days {
 	 * `flush`: the full-text table writes a segment per commit and merges them as they pile up,
 	 * so the files read at a start cost far less in a few commits than in one each. Meanwhile a
 	 * search may miss what the open transaction added, and a paper's entry (its dates, newest and
-	 * best appearance) is brought up to date once at the commit, not at every file. A crash loses the uncommitted files whole,
-	 * stamps included: the next scan reads them again.
+	 * best appearance, its words) is brought up to date once at the commit, not at every file. A
+	 * crash loses the uncommitted files whole, stamps included: the next scan reads them again.
 	 */
 	batch(on: boolean): ArchiveChange {
 		const change = on ? { dates: [], papers: [] } : this.flush();
@@ -88,24 +87,18 @@ export class Days {
 	flush(): ArchiveChange {
 		const papers = this.flushed.splice(0);
 		if (!this.db.inTransaction) return { dates: [], papers };
-		// Read back from the index: keeping a second's files' papers in the heap until now costs more than parsing them again.
+		/*
+		 * Each file of a batch is a savepoint, and the full-text table writes a segment at every
+		 * savepoint: refreshed here, just before the commit, the batch's papers make one segment,
+		 * not one per file. They are read back from the index: holding a batch's papers in the
+		 * heap until now costs more than parsing them again.
+		 */
 		const change = new Changes();
 		for (const id of this.dirty) this.refreshPaper(id, change);
 		this.dirty.clear();
-		this.tell(this.queued.splice(0));
 		this.tell(change.events);
 		this.db.exec('COMMIT');
 		return { dates: [], papers: [...new Set([...papers, ...change.papers])].sort() };
-	}
-
-	/*
-	 * Within a batch each file is a savepoint, and the full-text table writes a segment at every
-	 * savepoint, not only at commits: what changed for it is told once per commit instead, just
-	 * before it, so a start's three thousand files make a few segments, not three thousand.
-	 */
-	private told(events: Parameters<PaperListener>[]): void {
-		if (this.batching) this.queued.push(...events);
-		else this.tell(events);
 	}
 
 	private tell(events: Parameters<PaperListener>[]): void {
@@ -153,7 +146,7 @@ export class Days {
 			}
 			if (before != null) this.rebuildDay(before, oldBefore, change);
 			if (after !== null && after !== before) this.rebuildDay(after, oldAfter, change);
-			this.told(change.events);
+			this.tell(change.events);
 			return this.done(change);
 		})();
 	}
@@ -167,7 +160,7 @@ export class Days {
 			this.q.dropFilePapers.run(file);
 			const change = new Changes();
 			if (before != null) this.rebuildDay(before, old, change);
-			this.told(change.events);
+			this.tell(change.events);
 			return this.done(change);
 		})();
 	}

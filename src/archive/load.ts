@@ -136,7 +136,6 @@ export class ArchiveLoader {
 		const now = this.now();
 		this.reading = { read: 0, total: listing.files.length };
 		for await (const [{ file }, got] of inOrder(listing.files, READ_AHEAD, (f) => this.read(f, settleMs, now))) {
-			if (this.stopped) break;
 			this.reading.read++;
 			if (got.kind === 'gone') {
 				present.delete(file);
@@ -152,7 +151,7 @@ export class ArchiveLoader {
 				failures.set(file, { level: 'error', message: `could not be parsed (${why}); not read again until it changes`, stuck: got.seen });
 			} else if (got.kind === 'parsed' || got.kind === 'kept') {
 				if (got.parseMs > SLOW_PARSE_MS) this.logger.info({ file, ms: got.parseMs, mb: mb(got.bytes) }, 'digest file took long to parse');
-				let change: ArchiveChange;
+				let change: ArchiveChange | undefined;
 				try {
 					if (got.kind === 'kept') this.archive.flush();
 					change = got.kind === 'parsed' ? this.archive.setFile(file, got.result, got.seen) : this.archive.wroteElsewhere(await got.write(got.seen));
@@ -160,15 +159,17 @@ export class ArchiveLoader {
 					// The index's trouble (a full disk), not the file's: it is read again at every scan until it fits.
 					const why = err instanceof Error ? err.message : String(err);
 					failures.set(file, { level: 'error', message: `could not be written to the archive index (${why}); read again at the next scan` });
-					continue;
 				}
-				this.apply(file, got.kind === 'parsed' ? got.result.problems : got.problems, change, result, dates);
-				this.failed.delete(file);
-				if (got.seen) this.seen.set(file, got.seen);
+				if (change) {
+					this.apply(file, got.kind === 'parsed' ? got.result.problems : got.problems, change, result, dates);
+					this.failed.delete(file);
+					if (got.seen) this.seen.set(file, got.seen);
+				}
 			}
 			// A file that failed before and was not read again this time keeps its problem.
 			const before = this.failed.get(file);
 			if (before && !failures.has(file) && (got.kind === 'unchanged' || got.kind === 'settling')) failures.set(file, before);
+			if (this.stopped) break;
 		}
 		// Files not reached were not read: nothing is known of them to report or forget.
 		if (this.stopped) return result;

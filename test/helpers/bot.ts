@@ -27,7 +27,7 @@ export async function startHarness(
 		guilds?: GuildSpec[];
 		setup?: (emu: Emulator, dir: string) => Promise<void> | void;
 		env?: Record<string, string>;
-		bot?: Partial<Pick<BotOptions, 'now' | 'scheduler' | 'settleMs'>>;
+		bot?: Partial<Pick<BotOptions, 'now' | 'scheduler' | 'settleMs' | 'stopping'>>;
 		store?: Store;
 		/** Runs alongside the start-up, from its first step: what members meet while the bot is still coming up. */
 		whileStarting?: (emu: Emulator, logs: string[]) => Promise<void>;
