@@ -18,8 +18,8 @@ export interface MemoryBenchResult {
 
 /**
  * Peak RSS of the real bot (`src/main.ts`, a child process of its own) holding the ten-year
- * archive of real text (or `archiveDir`) and N subscriptions in its SQLite store, connected to the emulator, after
- * start-up and the scheduler's catch-up pass.
+ * archive of real text (or `archiveDir`) and N subscriptions in its SQLite store, connected to
+ * the emulator, after start-up and the scheduler's catch-up pass.
  */
 export async function benchMemory(
 	opts: { subscriptions?: number; days?: number; archiveDir?: string; log?: (line: string) => void } = {},
