@@ -94,9 +94,12 @@ export class Days {
 		 * heap until now costs more than parsing them again.
 		 */
 		const change = new Changes();
-		for (const id of this.dirty) this.refreshPaper(id, change);
+		for (const id of this.dirty) {
+			this.refreshPaper(id, change);
+			// Told paper by paper: a batch's papers are not all held at once.
+			this.tell(change.events.splice(0));
+		}
 		this.dirty.clear();
-		this.tell(change.events);
 		this.db.exec('COMMIT');
 		return { dates: [], papers: [...new Set([...papers, ...change.papers])].sort() };
 	}
