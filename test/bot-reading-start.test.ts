@@ -1,7 +1,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { openStore, type Store } from '../src/store/store.ts';
 import { answerOf, command, startHarness, type Harness } from './helpers/bot.ts';
 import { bigDigest, writeDigest } from './helpers/digests.ts';
@@ -22,10 +22,12 @@ describe('a start on a folder still being read (real discord.js, loopback emulat
 	let h: Harness | undefined;
 	let store: Store | undefined;
 	let dir = '';
-	afterAll(async () => {
+	afterEach(async () => {
 		await h?.stop();
 		await store?.close();
 		await rm(dir, { recursive: true, force: true });
+		h = undefined;
+		store = undefined;
 	});
 
 	it('answers commands before the folder is read, says a miss may be a paper not read yet, and posts only once all is read', async () => {
@@ -79,9 +81,6 @@ describe('a start on a folder still being read (real discord.js, loopback emulat
 	}, 90_000);
 
 	it('a stop asked for while the folder is read ends the reading after the file at hand, and begins no delivery', async () => {
-		await h?.stop();
-		await store?.close();
-		await rm(dir, { recursive: true, force: true });
 		dir = await mkdtemp(join(tmpdir(), 'paperboy-reading-'));
 		store = await openStore(`sqlite://${join(dir, 'state.sqlite')}`);
 		const stop = new AbortController();
