@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, symlink } from 'node:fs/promises';
+import { mkdtemp, rm, symlink } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,7 +11,7 @@ import { silentLogger } from '../src/log.ts';
 import { startEmulator, type Emulator } from '../emulator/index.ts';
 import { rssOf, spawnBot, subscribedGuilds } from './bot-process.ts';
 import { latency, time, type Latency } from './archive.ts';
-import { writeRealTextArchive } from './real-archive.ts';
+import { benchFolder } from './real-archive.ts';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const STRING = 3;
@@ -83,13 +83,8 @@ export async function benchIndexStart(
 	const emu = await startEmulator({ validate: false });
 	let baselineRoot: string | undefined;
 	try {
-		let digests = opts.archiveDir;
-		let archive: { files: number; papers: number; real: boolean; ids: string[] } | undefined;
-		if (!digests) {
-			digests = path.join(dir, 'digests');
-			await mkdir(digests);
-			archive = await writeRealTextArchive(digests, opts.files ?? 3650, log);
-		}
+		const archive = await benchFolder({ days: opts.files ?? 3650, ...(opts.archiveDir ? { archiveDir: opts.archiveDir } : {}) }, dir, log);
+		const digests = archive.dir;
 		const storeUrl = `sqlite://${path.join(dir, 'state.sqlite')}`;
 		const { guildId, channelId } = await subscribedGuilds(emu, storeUrl, subscriptions);
 
@@ -97,7 +92,7 @@ export async function benchIndexStart(
 		const index = path.join(dir, 'in-process.archive.sqlite');
 		const local = new Archive({ db: openArchiveIndex(index, digests, silentLogger) });
 		await new ArchiveLoader({ dir: digests, archive: local }).loadAll();
-		const ids = archive?.ids ?? local.top({ period: 'all', limit: 100_000 }).map((p) => p.id);
+		const ids = archive.ids ?? local.top({ period: 'all', limit: 100_000 }).map((p) => p.id);
 		const inProcess = lookups(local, ids);
 		const { papers, files } = local.stats();
 		local.close();
@@ -161,9 +156,9 @@ export async function benchIndexStart(
 			runs.indexed.push(await run(ROOT, { ARCHIVE_INDEX: file }));
 		}
 		const result: IndexStartResult = {
-			files: archive?.files ?? files,
+			files,
 			papers,
-			realText: archive?.real ?? true,
+			realText: archive.real,
 			subscriptions,
 			baseline: baselineRoot ? rev : null,
 			runs,

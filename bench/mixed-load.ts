@@ -52,10 +52,10 @@ export async function benchMixedLoad(
 	const dir = await mkdtemp(path.join(os.tmpdir(), 'paperboy-bench-mixed-'));
 	const emu = await startEmulator({ validate: false });
 	try {
-		const archive = await benchFolder({ days: opts.files ?? 3650, ...(opts.archiveDir ? { archiveDir: opts.archiveDir } : {}) }, dir, log);
+		const archive = await benchFolder({ days: opts.files ?? 3650, ids: true, ...(opts.archiveDir ? { archiveDir: opts.archiveDir } : {}) }, dir, log);
 		const digests = archive.dir;
 		// What to ask about: ids and words of the archive itself.
-		const { ids } = archive;
+		const ids = archive.ids ?? [];
 		const queries = ['강화 학습', 'diffusion', '언어모델', 'video generation', 'agent', '멀티모달', 'reasoning benchmark', 'LLM'];
 		const storeUrl = `sqlite://${path.join(dir, 'state.sqlite')}`;
 		const { guildId: commandGuild, channelId: commandChannel } = await subscribedGuilds(emu, storeUrl, subscriptions);

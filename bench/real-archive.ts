@@ -113,8 +113,8 @@ export interface BenchFolder {
 	bytes: number;
 	/** Real text, or the templates (no corpus here); a given folder counts as real. */
 	real: boolean;
-	/** Every paper appearance's id, in the order written; a given folder is read for them. */
-	ids: string[];
+	/** Every paper appearance's id, in the order written; a given folder is read for them only when asked (`ids`). */
+	ids?: string[];
 	/** What the figures were measured on, for the report. */
 	label: string;
 }
@@ -123,21 +123,30 @@ export interface BenchFolder {
  * The archive a bench section runs on: `archiveDir` when given (any digest folder), else a
  * generated one of real text under `scratch`, `days` files long (ten years by default).
  */
-export async function benchFolder(opts: { archiveDir?: string; days?: number }, scratch: string, log: (line: string) => void = () => {}): Promise<BenchFolder> {
+export async function benchFolder(
+	opts: { archiveDir?: string; days?: number; ids?: boolean },
+	scratch: string,
+	log: (line: string) => void = () => {},
+): Promise<BenchFolder> {
 	if (opts.archiveDir) {
 		const dir = path.resolve(opts.archiveDir);
-		const listed = await listDigestFiles(dir);
-		let bytes = 0;
-		for (const file of listed) bytes += (await stat(path.join(dir, file))).size;
+		const { files, bytes } = await sizeOf(dir);
+		const folder = { dir, files, bytes, real: true, label: `${dir}: ${files} files` };
+		if (!opts.ids) return folder;
 		const read = await loadArchive(dir);
 		const ids = read.dates().flatMap((d) => read.digest(d)?.papers.map((p) => p.id) ?? []);
 		read.close();
-		return { dir, files: listed.length, bytes, real: true, ids, label: `${dir}: ${listed.length} files` };
+		return { ...folder, ids };
 	}
 	const dir = path.join(scratch, 'digests');
 	await mkdir(dir, { recursive: true });
 	const written = await writeRealTextArchive(dir, opts.days ?? 3650, log);
+	return { dir, ...written, bytes: (await sizeOf(dir)).bytes, label: `${written.real ? 'real text' : 'templates'}: ${written.files} files` };
+}
+
+async function sizeOf(dir: string): Promise<{ files: number; bytes: number }> {
+	const listed = await listDigestFiles(dir);
 	let bytes = 0;
-	for (const file of await listDigestFiles(dir)) bytes += (await stat(path.join(dir, file))).size;
-	return { dir, ...written, bytes, label: `${written.real ? 'real text' : 'templates'}: ${written.files} files` };
+	for (const file of listed) bytes += (await stat(path.join(dir, file))).size;
+	return { files: listed.length, bytes };
 }

@@ -40,8 +40,15 @@ describe('a start on a folder still being read (real discord.js, loopback emulat
 		const during: Record<string, unknown>[] = [];
 		let posted = -1;
 		let readyLine: Line | undefined;
+		let readyz: { status: number; body: string } | undefined;
+		const health = async (logs: string[]) => {
+			const line = logs.find((l) => l.includes('health and metrics listening'));
+			const res = await fetch(`http://127.0.0.1:${(JSON.parse(line ?? '{}') as { port?: number }).port}/readyz`);
+			return { status: res.status, body: await res.text() };
+		};
 		h = await startHarness({
 			store,
+			env: { HEALTH_PORT: '0' },
 			setup: async (emu, root) => {
 				const g = emu.addGuild({ name: 'Research', channels: 1 });
 				guildId = g.id;
@@ -57,6 +64,8 @@ describe('a start on a folder still being read (real discord.js, loopback emulat
 				const digest = emu.interact({ guildId, channelId, type: 2, data: command('digest') });
 				const help = emu.interact({ guildId, channelId, type: 2, data: command('help') });
 				during.push(await answerOf(paper), await answerOf(digest), await answerOf(help));
+				await until(() => logs.some((l) => l.includes('health and metrics listening')), 10_000, 'the health server');
+				readyz = await health(logs);
 				posted = emu.messages(channelId).length;
 				expect(
 					parsed(logs).some((l) => l.msg === 'archive loaded'),
@@ -72,12 +81,15 @@ describe('a start on a folder still being read (real discord.js, loopback emulat
 		expect(String(digest?.['content'])).toContain('No digest has been loaded yet');
 		expect(String(digest?.['content'])).toContain('still being read');
 		expect(JSON.stringify(help)).not.toContain('still being read');
+		expect(readyz?.status).toBe(503);
+		expect(readyz?.body).toContain('the digest folder is still being read');
 		// Nothing was posted from half an archive; once all is read, the day goes out.
 		expect(posted).toBe(0);
 		await until(() => receivedIds(h!.emu, channelId).includes(id), 10_000, 'the digest in the channel');
 		const after = await answerOf(h.emu.interact({ guildId, channelId, type: 2, data: command('paper', [{ name: 'id', type: STRING, value: id }]) }));
 		expect(JSON.stringify(after)).toContain('Momentum-GS');
 		expect(JSON.stringify(after)).not.toContain('still being read');
+		expect((await health(h.logs)).status).toBe(200);
 	}, 90_000);
 
 	it('a stop asked for while the folder is read ends the reading after the file at hand, and begins no delivery', async () => {

@@ -9,7 +9,7 @@ import {
 	type StringSelectMenuInteraction,
 } from 'discord.js';
 import { localeOf, t, type MessageKey } from '../i18n.ts';
-import type { ArchiveReading, BotContext, ButtonRoute, Command, MessageMenuCommand, SelectRoute } from './command.ts';
+import type { BotContext, ButtonRoute, Command, MessageMenuCommand, SelectRoute } from './command.ts';
 import { StoreUnavailableError } from '../store/store.ts';
 import { UserError } from './errors.ts';
 import { pagedMessageLocale } from './paging.ts';
@@ -40,7 +40,7 @@ export function createDispatcher(
 			if (!menu) throw new UserError('error.generic');
 			await menu.execute({ interaction, ctx, locale });
 		} catch (err) {
-			await answerError(interaction, err, locale, log, ctx.archiveReading?.());
+			await answerError(interaction, err, locale, log, ctx);
 		}
 	}
 
@@ -67,7 +67,7 @@ export function createDispatcher(
 				await command.execute({ interaction, ctx, locale });
 			}
 		} catch (err) {
-			await answerError(interaction, err, locale, log, ctx.archiveReading?.());
+			await answerError(interaction, err, locale, log, ctx);
 		}
 	}
 
@@ -96,7 +96,7 @@ export function createDispatcher(
 			if (!route) throw new UserError('error.expiredButton');
 			await route.handle({ interaction, ctx, locale }, args);
 		} catch (err) {
-			await answerError(interaction, err, locale, log, ctx.archiveReading?.());
+			await answerError(interaction, err, locale, log, ctx);
 		}
 	}
 
@@ -110,7 +110,7 @@ export function createDispatcher(
 			if (!route) throw new UserError('error.expiredButton');
 			await route.handle({ interaction, ctx, locale }, args);
 		} catch (err) {
-			await answerError(interaction, err, locale, log, ctx.archiveReading?.());
+			await answerError(interaction, err, locale, log, ctx);
 		}
 	}
 
@@ -150,8 +150,9 @@ async function answerError(
 	err: unknown,
 	locale: ReturnType<typeof localeOf>,
 	log: BotContext['logger'],
-	reading: ArchiveReading | undefined,
+	ctx: BotContext,
 ): Promise<void> {
+	const reading = ctx.archiveReading?.();
 	const unavailable = err instanceof StoreUnavailableError;
 	let content = err instanceof UserError ? t(locale, err.key, err.params) : t(locale, unavailable ? 'error.storeUnavailable' : 'error.generic');
 	if (reading && err instanceof UserError && ARCHIVE_MISSES.has(err.key))
