@@ -165,6 +165,40 @@ describe('archive/archive', () => {
 		expect(a.search('gaussian').total).toBe(0);
 	});
 
+	it('ranks a paper by its new votes once its digest is rewritten, found once, not at its old rank too', () => {
+		const day = (a: number, b: number) =>
+			digest('2024-12-20', [
+				{ id: '2412.00031', title: 'Voxel Fields', votes: a, text: 'voxel study' },
+				{ id: '2412.00032', title: 'Voxel Grids', votes: b, text: 'voxel study' },
+			]);
+		const a = archiveOf({ '2024/12/20.md': day(3, 9) });
+		expect(a.search('voxel').results.map((p) => p.id)).toEqual(['2412.00032', '2412.00031']);
+		expect(a.suggest('vox').map((p) => p.id)).toEqual(['2412.00032', '2412.00031']);
+		a.setFile('2024/12/20.md', parseDigest(day(40, 9), '2024/12/20.md'));
+		const r = a.search('voxel');
+		expect(r.total).toBe(2);
+		expect(r.results.map((p) => [p.id, p.votes])).toEqual([
+			['2412.00031', 40],
+			['2412.00032', 9],
+		]);
+		expect(a.suggest('vox').map((p) => p.id)).toEqual(['2412.00031', '2412.00032']);
+	});
+
+	it('reads a one-syllable Hangul word as the keys it begins, and weighs a long query by its first words', () => {
+		const a = archiveOf({
+			'2024/12/21.md': digest('2024-12-21', [
+				{ id: '2412.00041', title: '강화 fine tuning', votes: 1, text: '강화학습 방법' },
+				{ id: '2412.00042', title: 'Plain', votes: 2, text: '데이터 보강' },
+			]),
+		});
+		// "강" begins the key "강화" and only ends "보강": the start of a word or of its bigrams, as a member types it.
+		expect(a.suggest('강').map((p) => p.id)).toEqual(['2412.00041']);
+		expect(a.search('강').results.map((p) => p.id)).toEqual(['2412.00041']);
+		// Six words: all are required, the first four weigh in the ranking.
+		expect(a.search('fine tuning 강화 방법 강화학습 ann').results.map((p) => p.id)).toEqual(['2412.00041']);
+		expect(a.search('fine tuning 강화 방법 강화학습 nobody').total).toBe(0);
+	});
+
 	it('pages search results with limit and offset', () => {
 		const r = base().search('splatting', { limit: 1, offset: 1 });
 		expect(r.total).toBe(2);

@@ -34,8 +34,13 @@ function dayOf(result: ParseResult | undefined): string | undefined {
 	return digest && digest.papers.length > 0 ? digest.date : undefined;
 }
 
-/** A paper's entry was added, altered or removed; the search index follows it. */
-export type PaperListener = (n: number, paper: StoredPaper | null, before: StoredPaper | null) => void;
+/** A paper's entry (row `n`) was added, altered or removed: what it is now and what it was. */
+export type PaperEvent = [n: number, paper: StoredPaper | null, before: StoredPaper | null];
+
+/** Told of a change's papers; the search index follows them. */
+export type PaperListener = (events: PaperEvent[]) => void;
+
+type Appearance = { date: string; votes: number; k: number };
 
 type Row = Record<string, unknown>;
 
@@ -94,18 +99,15 @@ export class Days {
 		 * heap until now costs more than parsing them again.
 		 */
 		const change = new Changes();
-		for (const id of this.dirty) {
-			this.refreshPaper(id, change);
-			// Told paper by paper: a batch's papers are not all held at once.
-			this.tell(change.events.splice(0));
-		}
+		// Told paper by paper: a batch's papers are not all held at once.
+		this.refreshAll(this.dirty, change, () => this.tell(change.events.splice(0)));
 		this.dirty.clear();
 		this.db.exec('COMMIT');
 		return { dates: [], papers: [...new Set([...papers, ...change.papers])].sort() };
 	}
 
-	private tell(events: Parameters<PaperListener>[]): void {
-		for (const e of events) for (const l of this.listeners) l(...e);
+	private tell(events: PaperEvent[]): void {
+		if (events.length > 0) for (const l of this.listeners) l(events);
 	}
 
 	private begin(): void {
@@ -249,13 +251,30 @@ export class Days {
 		if (had !== files.length > 0) this.dateChanged(date, files.length > 0);
 		if (!same && (had || files.length > 0)) change.dates.add(date);
 		if (same) return;
-		for (const o of old) if (!seen.has(o.id)) this.refresh(o.id, change);
-		for (const id of seen) this.refresh(id, change);
+		const touched = [...old.map((o) => o.id).filter((id) => !seen.has(id)), ...seen];
+		if (this.batching) for (const id of touched) this.dirty.add(id);
+		else this.refreshAll(touched, change);
 	}
 
-	private refresh(id: string, change: Changes): void {
-		if (this.batching) this.dirty.add(id);
-		else this.refreshPaper(id, change);
+	/*
+	 * In the order the search ranks papers, rising: votes, then day, then id falling. New entries
+	 * take rising row numbers in that order, so among equal votes the later day ranks first and
+	 * then the lower id; and the full-text table, whose row numbers are those ranks, is handed
+	 * rising ones, which it keeps in one pending segment (a lower one makes it write out what it
+	 * holds first).
+	 */
+	private refreshAll(ids: Iterable<string>, change: Changes, each?: () => void): void {
+		const order = [...ids].map((id) => ({ id, newest: (this.q.appearances.all(id) as Appearance[])[0] }));
+		order.sort(
+			(a, b) =>
+				(a.newest?.votes ?? -2) - (b.newest?.votes ?? -2) ||
+				(a.newest?.date ?? '').localeCompare(b.newest?.date ?? '') ||
+				(a.id < b.id ? 1 : a.id > b.id ? -1 : 0),
+		);
+		for (const { id } of order) {
+			this.refreshPaper(id, change);
+			each?.();
+		}
 	}
 
 	/** The change a file made, with the papers a commit just before it refreshed. */
@@ -277,7 +296,7 @@ export class Days {
 	}
 
 	private refreshPaper(id: string, change: Changes): void {
-		const apps = this.q.appearances.all(id) as { date: string; votes: number; k: number }[];
+		const apps = this.q.appearances.all(id) as Appearance[];
 		const prev = this.q.entry.get(id) as Row | undefined;
 		const prevN = prev?.['n'] as number | undefined;
 		const newest = apps[0];
@@ -323,7 +342,7 @@ function descendingIndex(dates: readonly string[], date: string): number {
 
 class Changes {
 	readonly known = new Map<string, StoredPaper>();
-	readonly events: Parameters<PaperListener>[] = [];
+	readonly events: PaperEvent[] = [];
 	readonly dates = new Set<string>();
 	readonly papers = new Set<string>();
 	done(): ArchiveChange {

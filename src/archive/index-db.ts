@@ -8,7 +8,7 @@ export type IndexDb = Database.Database;
  * differently or the tables change: an index written by another version is then rebuilt from
  * the files rather than trusted.
  */
-export const INDEX_FORMAT = '3';
+export const INDEX_FORMAT = '4';
 
 /** Where nothing is kept between runs: the index lives in the process, outside the JS heap all the same. */
 export const IN_MEMORY = ':memory:';
@@ -39,13 +39,14 @@ CREATE TABLE IF NOT EXISTS papers (
 );
 CREATE INDEX IF NOT EXISTS papers_by_votes ON papers (votes DESC, date DESC, id);
 CREATE INDEX IF NOT EXISTS papers_by_best ON papers (best_votes DESC, best_date DESC, id);
--- The papers' index keys (see keyStream), by the row number of papers; the text itself is in papers.
+-- The papers' index keys (see keyStream); the row number is the paper's rank and names its row of papers (see searchKey).
+-- marks holds the title's keys again, each after a '_', so a word in a title is a key of its own with a short list.
 CREATE VIRTUAL TABLE IF NOT EXISTS words USING fts5 (
-	title, body, content = '', contentless_delete = 1, tokenize = 'unicode61 remove_diacritics 0'
+	title, body, marks, content = '', contentless_delete = 1, tokenize = "unicode61 remove_diacritics 0 tokenchars '_'"
 );
-CREATE VIRTUAL TABLE IF NOT EXISTS words_vocab USING fts5vocab (words, row);
 `;
 
+// words_vocab went with format 4; an older file's is dropped with the rest.
 const TABLES = ['meta', 'files', 'file_papers', 'days', 'day_papers', 'papers', 'words', 'words_vocab'];
 
 export interface OpenedIndex {
