@@ -2,19 +2,14 @@
 // character bigrams; every other script by whole words. A Hangul run also ends a Latin word, so the
 // particle in "AI를" or "GPT-4o의" leaves "ai" and "4o" to be found on their own.
 const RUNS = /\p{Script=Hangul}+|(?:(?!\p{Script=Hangul})[\p{L}\p{N}])+/gu;
-const HANGUL = /^\p{Script=Hangul}/u;
+const STARTS_HANGUL = /^\p{Script=Hangul}/u;
 
 export function normalise(text: string): string {
 	return text.normalize('NFKC').toLowerCase();
 }
 
-/** True when NFKC leaves the text as it is (V8 returns the same string then, so this costs one quick check). */
-export function nfkcStable(text: string): boolean {
-	return text.normalize('NFKC') === text;
-}
-
 export function isHangul(term: string): boolean {
-	return HANGUL.test(term);
+	return STARTS_HANGUL.test(term);
 }
 
 /** The words of a query or a document: Hangul runs and other letter/digit runs, lower case. */
@@ -33,40 +28,9 @@ export function keysOf(word: string): string[] {
 /** Two Hangul syllables with only spaces between them: where Korean spacing may go either way. */
 const SPACED_HANGUL = /(\p{Script=Hangul})[ \t\u00a0]+(?=(\p{Script=Hangul}))/gu;
 
-/**
- * Every distinct index key of a text. Across a space between two Hangul words the bigram is
- * indexed too ("강화 학습" also gives "화학"), so a compound typed without the space finds it.
- */
-export function indexKeys(text: string, into: Set<string> = new Set()): Set<string> {
-	const norm = normalise(text);
-	for (const w of norm.match(RUNS) ?? []) for (const k of keysOf(w)) into.add(k);
-	if (HANGUL_ANYWHERE.test(norm)) for (const m of norm.matchAll(SPACED_HANGUL)) into.add(`${m[1]}${m[2]}`);
-	return into;
-}
-
-const HANGUL_ANYWHERE = /\p{Script=Hangul}/u;
-
 /** The text with the spaces between Hangul words taken out: "강화 학습" reads as "강화학습". */
 export function squeezeHangul(text: string): string {
 	return text.replace(SPACED_HANGUL, '$1');
-}
-
-const spacedPatterns = new Map<string, RegExp>();
-
-/**
- * Whether the text holds the Hangul word with or without spaces inside it ("강화학습" in "강화 학습").
- * A pattern with optional spaces between the syllables, kept per word: it scans the text once,
- * without making a squeezed copy of it.
- */
-export function holdsSpaced(text: string, word: string): boolean {
-	if (text.includes(word)) return true;
-	let re = spacedPatterns.get(word);
-	if (!re) {
-		re = new RegExp([...word].map((c) => c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('[ \\t\\u00a0]*'), 'u');
-		if (spacedPatterns.size > 1_000) spacedPatterns.clear();
-		spacedPatterns.set(word, re);
-	}
-	return re.test(text);
 }
 
 /**
@@ -97,16 +61,92 @@ export function queryTerms(query: string): string[] {
  */
 export function keyStream(text: string): string {
 	const norm = normalise(text);
-	const out: string[] = [];
-	let prev = '';
+	const n = norm.length;
+	// A key is at most three code units per one read (a bigram and its space), and a cross-space bigram comes of a space.
+	if (out.length < 3 * n + 3) out = new Uint16Array(3 * n + 3);
+	let len = 0;
+	let i = 0;
+	let prevHangul = false;
 	let prevEnd = -1;
-	for (const m of norm.matchAll(RUNS)) {
-		const w = m[0];
-		const start = m.index ?? 0;
-		if (prev && isHangul(prev) && isHangul(w) && /^[ \t\u00a0]+$/.test(norm.slice(prevEnd, start))) out.push(`${prev.slice(-1)}${w.slice(0, 1)}`);
-		for (const k of keysOf(w)) out.push(k);
-		prev = w;
-		prevEnd = start + w.length;
+	/*
+	 * One pass over the code points, classed as RUNS classes them, the keys written as code
+	 * units into one buffer: the regex, its match objects and a string per key cost five times this.
+	 */
+	while (i < n) {
+		const start = i;
+		const kind = kindAt(norm, i);
+		i += width(norm, i);
+		if (kind === OTHER) continue;
+		while (i < n && kindAt(norm, i) === kind) i += width(norm, i);
+		const hangul = kind === HANGUL;
+		if (hangul && prevHangul && onlySpaces(norm, prevEnd, start)) {
+			if (len > 0) out[len++] = SPACE;
+			out[len++] = norm.charCodeAt(prevEnd - 1);
+			out[len++] = norm.charCodeAt(start);
+		}
+		if (hangul && i - start > 2) {
+			for (let j = start; j + 2 <= i; j++) {
+				if (len > 0) out[len++] = SPACE;
+				out[len++] = norm.charCodeAt(j);
+				out[len++] = norm.charCodeAt(j + 1);
+			}
+		} else {
+			if (len > 0) out[len++] = SPACE;
+			for (let j = start; j < i; j++) out[len++] = norm.charCodeAt(j);
+		}
+		prevHangul = hangul;
+		prevEnd = i;
 	}
-	return out.join(' ');
+	return utf16.decode(out.subarray(0, len));
+}
+
+const SPACE = 0x20;
+let out = new Uint16Array(4096);
+// A run never holds a lone surrogate (it is no letter) nor a byte-order mark, so decoding gives back exactly the units written.
+const utf16 = new TextDecoder('utf-16le', { ignoreBOM: true });
+
+const OTHER = 0;
+const WORD = 1;
+const HANGUL = 2;
+type Kind = typeof OTHER | typeof WORD | typeof HANGUL;
+
+const IS_HANGUL = /^\p{Script=Hangul}$/u;
+const IS_WORD = /^[\p{L}\p{N}]$/u;
+/** Each BMP code point's kind plus one, found by the regexes on first sight; zero is not yet seen. */
+const bmpKinds = new Uint8Array(0x10000);
+const astralKinds = new Map<number, Kind>();
+
+function kindOf(c: number): Kind {
+	const ch = String.fromCodePoint(c);
+	return IS_HANGUL.test(ch) ? HANGUL : IS_WORD.test(ch) ? WORD : OTHER;
+}
+
+function kindAt(text: string, i: number): Kind {
+	const c = text.codePointAt(i) as number;
+	if (c < 0x80) return (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) ? WORD : OTHER;
+	if (c >= 0xac00 && c <= 0xd7a3) return HANGUL;
+	if (c > 0xffff) {
+		let k = astralKinds.get(c);
+		if (k === undefined) astralKinds.set(c, (k = kindOf(c)));
+		return k;
+	}
+	const seen = bmpKinds[c] as number;
+	if (seen) return (seen - 1) as Kind;
+	const k = kindOf(c);
+	bmpKinds[c] = k + 1;
+	return k;
+}
+
+function width(text: string, i: number): number {
+	return (text.codePointAt(i) as number) > 0xffff ? 2 : 1;
+}
+
+/** Whether text[from, to) is one or more spaces, tabs or no-break spaces. */
+function onlySpaces(text: string, from: number, to: number): boolean {
+	if (to <= from) return false;
+	for (let j = from; j < to; j++) {
+		const c = text.charCodeAt(j);
+		if (c !== 0x20 && c !== 0x09 && c !== 0xa0) return false;
+	}
+	return true;
 }
