@@ -264,15 +264,15 @@ export class Days {
 	 * holds first).
 	 */
 	private refreshAll(ids: Iterable<string>, change: Changes, each?: () => void): void {
-		const order = [...ids].map((id) => ({ id, newest: (this.q.appearances.all(id) as Appearance[])[0] }));
+		const order = [...ids].map((id) => ({ id, apps: this.q.appearances.all(id) as Appearance[] }));
 		order.sort(
 			(a, b) =>
-				(a.newest?.votes ?? -2) - (b.newest?.votes ?? -2) ||
-				(a.newest?.date ?? '').localeCompare(b.newest?.date ?? '') ||
+				(a.apps[0]?.votes ?? -2) - (b.apps[0]?.votes ?? -2) ||
+				(a.apps[0]?.date ?? '').localeCompare(b.apps[0]?.date ?? '') ||
 				(a.id < b.id ? 1 : a.id > b.id ? -1 : 0),
 		);
-		for (const { id } of order) {
-			this.refreshPaper(id, change);
+		for (const { id, apps } of order) {
+			this.refreshPaper(id, apps, change);
 			each?.();
 		}
 	}
@@ -295,8 +295,8 @@ export class Days {
 		else this.dateSet?.delete(date);
 	}
 
-	private refreshPaper(id: string, change: Changes): void {
-		const apps = this.q.appearances.all(id) as Appearance[];
+	/** Brings a paper's entry in step with its appearances (`apps`, newest first). */
+	private refreshPaper(id: string, apps: Appearance[], change: Changes): void {
 		const prev = this.q.entry.get(id) as Row | undefined;
 		const prevN = prev?.['n'] as number | undefined;
 		const newest = apps[0];

@@ -8,7 +8,7 @@ export type IndexDb = Database.Database;
  * differently or the tables change: an index written by another version is then rebuilt from
  * the files rather than trusted.
  */
-export const INDEX_FORMAT = '4';
+export const INDEX_FORMAT = '5';
 
 /** Where nothing is kept between runs: the index lives in the process, outside the JS heap all the same. */
 export const IN_MEMORY = ':memory:';
@@ -41,8 +41,9 @@ CREATE INDEX IF NOT EXISTS papers_by_votes ON papers (votes DESC, date DESC, id)
 CREATE INDEX IF NOT EXISTS papers_by_best ON papers (best_votes DESC, best_date DESC, id);
 -- The papers' index keys (see keyStream); the row number is the paper's rank and names its row of papers (see searchKey).
 -- marks holds the title's keys again, each after a '_', so a word in a title is a key of its own with a short list.
+-- The keys come normalised and space-separated, so the plain ascii tokenizer splits them as written (a seventh faster than unicode61).
 CREATE VIRTUAL TABLE IF NOT EXISTS words USING fts5 (
-	title, body, marks, content = '', contentless_delete = 1, tokenize = "unicode61 remove_diacritics 0 tokenchars '_'"
+	title, body, marks, content = '', contentless_delete = 1, tokenize = "ascii tokenchars '_'"
 );
 `;
 
