@@ -1,24 +1,19 @@
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { keyStream, keysOf, normalise, words } from '../src/archive/tokens.ts';
+import { markdownFiles } from './helpers/markdown-files.ts';
 
 const CORPUS = path.resolve(import.meta.dirname, '../../shared/corpus');
 const RUNS = Number(process.env.FUZZ_RUNS ?? 600);
-
-function walk(dir: string): string[] {
-	if (!existsSync(dir)) return [];
-	return readdirSync(dir, { withFileTypes: true })
-		.flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : e.name.endsWith('.md') ? [path.join(dir, e.name)] : []))
-		.sort();
-}
 
 /*
  * The key stream as the regexes define it: the scanner the index is fed by must give exactly
  * this, or a query (planned from the same regexes' words) would miss what the index holds.
  */
 const RUNS_RE = /\p{Script=Hangul}+|(?:(?!\p{Script=Hangul})[\p{L}\p{N}])+/gu;
+const hangul = (s: string) => /^\p{Script=Hangul}/u.test(s);
 function referenceKeyStream(text: string): string {
 	const norm = normalise(text);
 	const out: string[] = [];
@@ -27,7 +22,6 @@ function referenceKeyStream(text: string): string {
 	for (const m of norm.matchAll(RUNS_RE)) {
 		const w = m[0];
 		const start = m.index ?? 0;
-		const hangul = (s: string) => /^\p{Script=Hangul}/u.test(s);
 		if (prev && hangul(prev) && hangul(w) && /^[ \t\u00a0]+$/.test(norm.slice(prevEnd, start))) out.push(`${prev.slice(-1)}${w.slice(0, 1)}`);
 		out.push(...keysOf(w));
 		prev = w;
@@ -108,7 +102,7 @@ describe('archive/tokens', () => {
 	});
 
 	it('streams the keys the regexes define, on every line of the corpus', () => {
-		const files = [...walk(path.resolve(import.meta.dirname, '../data')), ...walk(CORPUS)];
+		const files = [...markdownFiles(path.resolve(import.meta.dirname, '../data')), ...markdownFiles(CORPUS)];
 		if (!existsSync(CORPUS)) console.warn(`key-stream check: ${CORPUS} is absent; the shipped examples only`);
 		let lines = 0;
 		for (const file of files) {

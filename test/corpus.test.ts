@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Archive } from '../src/archive/archive.ts';
@@ -7,17 +7,12 @@ import { normalise } from '../src/archive/tokens.ts';
 import { parseArxivId } from '../src/digest/arxiv.ts';
 import { parseDigest } from '../src/digest/parse.ts';
 import { parseCsv } from './helpers/csv.ts';
+import { markdownFiles } from './helpers/markdown-files.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../../shared/corpus/daily_papers_ko');
 const LOGS = path.join(ROOT, 'paper_logs');
 const present = existsSync(path.join(LOGS, 'papers_list.csv'));
 if (!present) console.warn(`corpus tests skipped: ${ROOT} is absent (CI has it; see ../shared/corpus/SOURCES.md)`);
-
-function walk(dir: string): string[] {
-	return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-		e.isDirectory() ? walk(path.join(dir, e.name)) : e.name.endsWith('.md') ? [path.join(dir, e.name)] : [],
-	);
-}
 
 // Dates whose CSV lists rows the day's file lacks (the source index kept papers its file dropped).
 // Pinned here so a new discrepancy fails the test; neither id appears anywhere in its day's file.
@@ -40,7 +35,7 @@ describe.skipIf(!present)('corpus: daily_papers_ko', () => {
 		set.add(id);
 		byDate.set(r[0] ?? '', set);
 	}
-	const files = present ? walk(LOGS).sort() : [];
+	const files = present ? markdownFiles(LOGS).sort() : [];
 	let loaded: Promise<Archive> | null = null;
 	const archive = () => (loaded ??= loadArchive(ROOT));
 

@@ -1,17 +1,12 @@
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseDigest, parseDigestFast, parseDigestFull } from '../src/digest/parse.ts';
+import { markdownFiles } from './helpers/markdown-files.ts';
 
 const CORPUS = path.resolve(import.meta.dirname, '../../shared/corpus');
 const present = existsSync(CORPUS);
 if (!present) console.warn(`fast-path corpus test skipped: ${CORPUS} is absent (see ../shared/corpus/SOURCES.md)`);
-
-function walk(dir: string): string[] {
-	return readdirSync(dir, { withFileTypes: true })
-		.flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : e.name.endsWith('.md') ? [path.join(dir, e.name)] : []))
-		.sort();
-}
 
 /** Fast and full answers for one file; equal means equal to the last key and its order. */
 function both(file: string) {
@@ -28,7 +23,7 @@ function expectSame(r: ReturnType<typeof both>): void {
 }
 
 describe('digest: the fast path, over the project’s own examples', () => {
-	const own = [...walk(path.resolve(import.meta.dirname, '../data')), ...walk(path.join(import.meta.dirname, 'fixtures'))];
+	const own = [...markdownFiles(path.resolve(import.meta.dirname, '../data')), ...markdownFiles(path.join(import.meta.dirname, 'fixtures'))];
 
 	it('answers what the full parser answers, and reads the shipped examples itself', () => {
 		const results = own.map(both);
@@ -40,7 +35,7 @@ describe('digest: the fast path, over the project’s own examples', () => {
 });
 
 describe.skipIf(!present)('digest: the fast path, over every corpus file', () => {
-	const files = present ? walk(CORPUS) : [];
+	const files = present ? markdownFiles(CORPUS) : [];
 	const results = files.map(both);
 
 	it('answers exactly what the full parser answers: digest, papers, lines and problems', () => {

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -6,22 +6,16 @@ import { inline, inlineText, plainInline } from '../src/digest/markdown.ts';
 import { knownValid } from '../src/digest/paper-check.ts';
 import { parseDigest, parseDigestFast, parseDigestFull } from '../src/digest/parse.ts';
 import { Paper } from '../src/digest/schema.ts';
+import { markdownFiles } from './helpers/markdown-files.ts';
 
 const CORPUS = path.resolve(import.meta.dirname, '../../shared/corpus');
 const RUNS = Number(process.env.FUZZ_RUNS ?? 600);
 
-function walk(dir: string): string[] {
-	if (!existsSync(dir)) return [];
-	return readdirSync(dir, { withFileTypes: true })
-		.flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : e.name.endsWith('.md') ? [path.join(dir, e.name)] : []))
-		.sort();
-}
-
 // Seeds: the shipped examples, and the corpus where it is present; each cut to its first lines, which hold every kind of line.
 const seedFiles = [
-	...walk(path.resolve(import.meta.dirname, '../data')),
-	...walk(path.join(CORPUS, 'daily_papers_ko/paper_logs')),
-	...walk(path.join(CORPUS, 'hf_daily_papers_lim4349')),
+	...markdownFiles(path.resolve(import.meta.dirname, '../data')),
+	...markdownFiles(path.join(CORPUS, 'daily_papers_ko/paper_logs')),
+	...markdownFiles(path.join(CORPUS, 'hf_daily_papers_lim4349')),
 ];
 const seeds = seedFiles.map((f) => readFileSync(f, 'utf8').split('\n').slice(0, 90));
 if (!existsSync(CORPUS)) console.warn(`fast-path fuzz: ${CORPUS} is absent; mutating the shipped examples only`);

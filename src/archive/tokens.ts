@@ -62,7 +62,7 @@ export function queryTerms(query: string): string[] {
 export function keyStream(text: string): string {
 	const norm = normalise(text);
 	const n = norm.length;
-	// A key is at most three code units per one read (a bigram and its space), and a cross-space bigram comes of a space.
+	// At most three units out per unit in: a bigram and its space per Hangul syllable, and a cross-space bigram per space it spans.
 	if (out.length < 3 * n + 3) out = new Uint16Array(3 * n + 3);
 	let len = 0;
 	let i = 0;
