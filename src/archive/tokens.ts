@@ -114,7 +114,6 @@ const IS_HANGUL = /^\p{Script=Hangul}$/u;
 const IS_WORD = /^[\p{L}\p{N}]$/u;
 /** Each BMP code point's kind plus one, found by the regexes on first sight; zero is not yet seen. */
 const bmpKinds = new Uint8Array(0x10000);
-const astralKinds = new Map<number, Kind>();
 
 function kindOf(c: number): Kind {
 	const ch = String.fromCodePoint(c);
@@ -125,11 +124,8 @@ function kindAt(text: string, i: number): Kind {
 	const c = text.codePointAt(i) as number;
 	if (c < 0x80) return (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) ? WORD : OTHER;
 	if (c >= 0xac00 && c <= 0xd7a3) return HANGUL;
-	if (c > 0xffff) {
-		let k = astralKinds.get(c);
-		if (k === undefined) astralKinds.set(c, (k = kindOf(c)));
-		return k;
-	}
+	// Past the BMP (emoji, rare ideographs) is rare enough to ask the regexes each time.
+	if (c > 0xffff) return kindOf(c);
 	const seen = bmpKinds[c] as number;
 	if (seen) return (seen - 1) as Kind;
 	const k = kindOf(c);
