@@ -2,6 +2,7 @@ import { parseArxivId } from '../digest/arxiv.ts';
 import type { ArchivedPaper, ParseResult, Problem } from '../digest/schema.ts';
 import { PERIODS, type Period } from '../time/dates.ts';
 import { Days, type ArchiveChange, type DayDigest, type FileStamp } from './days.ts';
+import type { FileInput } from './file-input.ts';
 import { IN_MEMORY, closeIndex, openIndex, type IndexDb } from './index-db.ts';
 import { Ranking } from './ranking.ts';
 import { SUGGEST_LIMIT, Search, feedWords } from './search.ts';
@@ -46,8 +47,8 @@ export class Archive {
 		this.finder = new Search(this.days);
 	}
 
-	/** Replaces the contribution of one file, and says which days and papers that changed. `stamp` marks it read. */
-	setFile(file: string, result: ParseResult, stamp?: FileStamp): ArchiveChange {
+	/** Replaces the contribution of one file (its parse, or as the parser thread encoded it), and says which days and papers that changed. `stamp` marks it read. */
+	setFile(file: string, result: ParseResult | FileInput, stamp?: FileStamp): ArchiveChange {
 		return this.changed(this.days.setFile(file, result, stamp));
 	}
 

@@ -10,7 +10,7 @@ export function dayStatements(db: IndexDb) {
 		dropFilePapers: p('DELETE FROM file_papers WHERE file = ?'),
 		putFilePaper: p('INSERT INTO file_papers (file, pos, id, votes, paper) VALUES (?, ?, ?, ?, ?)'),
 		filesOn: p('SELECT file FROM files WHERE date = ? ORDER BY file').pluck(),
-		papersOfFile: p('SELECT k, id, votes, paper FROM file_papers WHERE file = ? ORDER BY pos'),
+		papersOfFile: p('SELECT k, id, votes FROM file_papers WHERE file = ? ORDER BY pos'),
 		dayPapers: p('SELECT d.id, f.paper FROM day_papers d JOIN file_papers f ON f.k = d.k WHERE d.date = ? ORDER BY d.pos'),
 		dropDay: p('DELETE FROM days WHERE date = ?'),
 		dropDayPapers: p('DELETE FROM day_papers WHERE date = ?'),

@@ -1,7 +1,8 @@
 import type { ArchivedPaper, ParseResult, Problem } from '../digest/schema.ts';
 import { dayStatements, type DayStatements } from './day-statements.ts';
 import { IN_MEMORY, openIndex, type IndexDb } from './index-db.ts';
-import { archived, fromFields, fromJson, paperJson, votesKey, type PaperFields, type StoredPaper } from './stored-paper.ts';
+import { fileInput, type FileInput } from './file-input.ts';
+import { archived, fromFields, fromJson, type PaperFields, type StoredPaper } from './stored-paper.ts';
 
 export { archived, fromJson, type StoredPaper } from './stored-paper.ts';
 
@@ -26,12 +27,6 @@ export interface ArchiveChange {
 export interface FileStamp {
 	size: number;
 	mtimeMs: number;
-}
-
-/** The day a file's reading contributes to: none when it holds no digest, or a digest of no paper (an empty day is no day). */
-function dayOf(result: ParseResult | undefined): string | undefined {
-	const digest = result?.digest;
-	return digest && digest.papers.length > 0 ? digest.date : undefined;
 }
 
 /** A paper's entry (row `n`) was added, altered or removed: what it is now and what it was. */
@@ -129,26 +124,29 @@ export class Days {
 		this.listeners.push(listener);
 	}
 
-	/** Replaces the contribution of one file; `stamp` is what it was read at, kept so an unchanged file is not read again. */
-	setFile(file: string, result: ParseResult, stamp?: FileStamp): ArchiveChange {
+	/**
+	 * Replaces the contribution of one file, given as its parse or as the parser thread encoded it;
+	 * `stamp` is what it was read at, kept so an unchanged file is not read again.
+	 */
+	setFile(file: string, result: ParseResult | FileInput, stamp?: FileStamp): ArchiveChange {
 		this.begin();
+		const input = 'digest' in result ? fileInput(result) : result;
+		// The file's own papers, when at hand: the search index is fed from them, not from their JSON read back.
+		const objects = 'digest' in result ? result.digest?.papers : undefined;
 		return this.db.transaction(() => {
 			const before = this.q.fileDate.get(file) as string | null | undefined;
-			const after = dayOf(result) ?? null;
+			const after = input.date;
 			// The days as readers saw them, read before the file's old rows go.
 			const oldBefore = before != null ? this.dayPapers(before) : [];
 			const oldAfter = after !== null && after !== before ? this.dayPapers(after) : [];
-			this.q.putFile.run(file, stamp?.size ?? null, stamp?.mtimeMs ?? null, after, JSON.stringify(result.problems));
+			this.q.putFile.run(file, stamp?.size ?? null, stamp?.mtimeMs ?? null, after, JSON.stringify(input.problems));
 			this.q.dropFilePapers.run(file);
 			const change = new Changes();
-			if (after !== null) {
-				result.digest?.papers.forEach((p, i) => {
-					const json = paperJson(p);
-					this.q.putFilePaper.run(file, i, p.id, votesKey(p.votes), json);
-					// The file's own papers are at hand: the search index is fed from them, not from their JSON read back.
-					change.known.set(json, p);
-				});
-			}
+			input.papers.forEach((p, i) => {
+				this.q.putFilePaper.run(file, i, p.id, p.votes, p.json);
+				const object = objects?.[i];
+				if (object) change.known.set(p.json, object);
+			});
 			if (before != null) this.rebuildDay(before, oldBefore, change);
 			if (after !== null && after !== before) this.rebuildDay(after, oldAfter, change);
 			this.tell(change.events);
@@ -223,10 +221,10 @@ export class Days {
 	/** Merges the day's files again; `old` is what the day held before the change. */
 	private rebuildDay(date: string, old: { id: string; paper: string }[], change: Changes): void {
 		const files = this.q.filesOn.all(date) as string[];
-		const merged: { k: number; id: string; votes: number; paper: string }[] = [];
+		const merged: { k: number; id: string; votes: number }[] = [];
 		const seen = new Set<string>();
 		for (const file of files) {
-			for (const row of this.q.papersOfFile.all(file) as { k: number; id: string; votes: number; paper: string }[]) {
+			for (const row of this.q.papersOfFile.all(file) as { k: number; id: string; votes: number }[]) {
 				if (seen.has(row.id)) continue;
 				seen.add(row.id);
 				merged.push(row);
@@ -240,7 +238,6 @@ export class Days {
 			message: `holds the digest for ${date}, as does ${first}; their papers are merged by id`,
 		}));
 		const had = old.length > 0;
-		const same = had && old.length === merged.length && old.every((o, i) => o.paper === merged[i]?.paper);
 		this.q.dropDayPapers.run(date);
 		if (files.length === 0) {
 			this.q.dropDay.run(date);
@@ -248,6 +245,9 @@ export class Days {
 			this.q.putDay.run(date, JSON.stringify(files), problems.length > 0 ? JSON.stringify(problems) : null);
 			merged.forEach((row, i) => this.q.putDayPaper.run(date, i, row.id, row.votes, row.k));
 		}
+		// Read back only to compare: a day that had no papers (every day of a first start) is new whatever it holds.
+		const now = had ? this.dayPapers(date) : [];
+		const same = had && old.length === now.length && old.every((o, i) => o.paper === now[i]?.paper);
 		if (had !== files.length > 0) this.dateChanged(date, files.length > 0);
 		if (!same && (had || files.length > 0)) change.dates.add(date);
 		if (same) return;

@@ -14,6 +14,8 @@ export interface ParseRequest {
 	real: string;
 	file: string;
 	maxBytes: number;
+	/** Reply with the file encoded as the index takes it, not parsed nor kept (see FileInput). */
+	encode?: boolean;
 }
 
 /**

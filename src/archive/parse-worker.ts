@@ -1,8 +1,9 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { ParseResult } from '../digest/schema.ts';
 import { Days } from './days.ts';
+import { fileInput } from './file-input.ts';
 import { connect } from './index-db.ts';
-import { readDigest } from './read-digest.ts';
+import { readDigestSync } from './read-digest.ts';
 import { feedWords } from './search.ts';
 import { encodeParse, type ParseReply, type ParseRequest, type WriteRequest } from './parse-wire.ts';
 
@@ -31,9 +32,10 @@ if (port) {
 				port.postMessage(reply);
 				return;
 			}
-			const read = await readDigest(req.real, req.file, req.maxBytes);
+			const read = readDigestSync(req.real, req.file, req.maxBytes);
 			let reply: ParseReply;
 			if (read.kind !== 'parsed') reply = { id: req.id, ...read };
+			else if (req.encode) reply = { id: req.id, kind: 'encoded', input: fileInput(read.result), bytes: read.bytes, parseMs: read.parseMs };
 			else if (days) {
 				kept.set(req.id, { file: req.file, result: read.result });
 				reply = { id: req.id, kind: 'kept', problems: read.result.problems, bytes: read.bytes, parseMs: read.parseMs };
