@@ -197,7 +197,7 @@ export class ArchiveLoader {
 		return result;
 	}
 
-	// The thread starts on the first big file (most scans read none) and stops when idle.
+	// The thread starts on the first big file or the first scan of many files (most scans are neither) and stops when idle.
 	private thread: ParserThread | undefined;
 	/** How a file of `bytes` is read: here, by the thread (which keeps a big one to write itself), or encoded there when the scan reads `many`. */
 	private reader(bytes: number, many: boolean): DigestReader['read'] {
@@ -280,9 +280,9 @@ const READ_AHEAD = 8;
  * A scan with this many files more than the index holds reads them all on the parser thread,
  * which reads, parses and encodes them while this thread writes the ones before. A few new
  * files are read here, quicker than a thread starts. The thread runs this far ahead, so that a
- * batch's commit (a second or so) does not leave it idle: 64 files ahead took a first start on
- * ten years 0.9× the time of reading on this thread, 256 took 0.8×. What waits is a few
- * megabytes of day digests; at worst, files just under OFF_THREAD_BYTES, 256 of them.
+ * batch's commit (a second or so) does not leave it idle: with 64 files ahead a first start on
+ * ten years read no faster than on this thread alone, with 256 in about 0.9× the time. What
+ * waits is a few megabytes of day digests; at worst, files just under OFF_THREAD_BYTES, 256 of them.
  */
 const MANY_FILES = 32;
 const READ_AHEAD_MANY = 256;

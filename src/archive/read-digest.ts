@@ -27,28 +27,19 @@ export async function readDigest(real: string, file: string, maxBytes: number): 
 	try {
 		handle = await open(real, 'r');
 	} catch (err) {
-		const code = (err as NodeJS.ErrnoException).code ?? 'EIO';
-		return code === 'ENOENT' ? { kind: 'gone' } : { kind: 'unreadable', code };
+		return openFailed(err);
 	}
-	let text: string;
-	let total = 0;
+	const got = new Capped(maxBytes);
 	try {
-		const chunks: Buffer[] = [];
-		for (;;) {
-			const buffer = Buffer.allocUnsafe(Math.min(CHUNK, maxBytes + 1 - total));
-			const { bytesRead } = await handle.read(buffer, 0, buffer.length, null);
-			if (bytesRead === 0) break;
-			chunks.push(buffer.subarray(0, bytesRead));
-			total += bytesRead;
-			if (total > maxBytes) return { kind: 'too-big', bytes: Math.max(total, (await handle.stat()).size) };
-		}
-		text = Buffer.concat(chunks, total).toString('utf8');
+		let buffer = got.space();
+		while (got.took(buffer, (await handle.read(buffer, 0, buffer.length, null)).bytesRead)) buffer = got.space();
+		if (got.tooBig()) return { kind: 'too-big', bytes: Math.max(got.total, (await handle.stat()).size) };
 	} catch (err) {
-		return { kind: 'unreadable', code: (err as NodeJS.ErrnoException).code ?? 'EIO' };
+		return unreadable(err);
 	} finally {
 		await handle.close().catch(() => undefined);
 	}
-	return parsed(text, file, total);
+	return parsed(got.text(), file, got.total);
 }
 
 /**
@@ -61,24 +52,15 @@ export function readDigestSync(real: string, file: string, maxBytes: number): Fi
 	try {
 		fd = openSync(real, 'r');
 	} catch (err) {
-		const code = (err as NodeJS.ErrnoException).code ?? 'EIO';
-		return code === 'ENOENT' ? { kind: 'gone' } : { kind: 'unreadable', code };
+		return openFailed(err);
 	}
-	let text: string;
-	let total = 0;
+	const got = new Capped(maxBytes);
 	try {
-		const chunks: Buffer[] = [];
-		for (;;) {
-			const buffer = Buffer.allocUnsafe(Math.min(CHUNK, maxBytes + 1 - total));
-			const bytesRead = readSync(fd, buffer, 0, buffer.length, null);
-			if (bytesRead === 0) break;
-			chunks.push(buffer.subarray(0, bytesRead));
-			total += bytesRead;
-			if (total > maxBytes) return { kind: 'too-big', bytes: Math.max(total, fstatSync(fd).size) };
-		}
-		text = Buffer.concat(chunks, total).toString('utf8');
+		let buffer = got.space();
+		while (got.took(buffer, readSync(fd, buffer, 0, buffer.length, null))) buffer = got.space();
+		if (got.tooBig()) return { kind: 'too-big', bytes: Math.max(got.total, fstatSync(fd).size) };
 	} catch (err) {
-		return { kind: 'unreadable', code: (err as NodeJS.ErrnoException).code ?? 'EIO' };
+		return unreadable(err);
 	} finally {
 		try {
 			closeSync(fd);
@@ -86,7 +68,41 @@ export function readDigestSync(real: string, file: string, maxBytes: number): Fi
 			// What was read stands; the descriptor goes with the thread at worst.
 		}
 	}
-	return parsed(text, file, total);
+	return parsed(got.text(), file, got.total);
+}
+
+const errorCode = (err: unknown) => (err as NodeJS.ErrnoException).code ?? 'EIO';
+const unreadable = (err: unknown): FileRead => ({ kind: 'unreadable', code: errorCode(err) });
+/** A file gone since it was listed is no error of its own: the scan forgets it. */
+const openFailed = (err: unknown): FileRead => (errorCode(err) === 'ENOENT' ? { kind: 'gone' } : unreadable(err));
+
+/** A file's bytes, a chunk at a time, up to one past `maxBytes`: a file that reaches that is too big, however far it has grown. */
+class Capped {
+	private readonly chunks: Buffer[] = [];
+	total = 0;
+
+	constructor(private readonly maxBytes: number) {}
+
+	/** Where the next read goes. */
+	space(): Buffer {
+		return Buffer.allocUnsafe(Math.min(CHUNK, this.maxBytes + 1 - this.total));
+	}
+
+	/** Keeps what a read put in `buffer`; false once the file has ended or is too big. */
+	took(buffer: Buffer, bytesRead: number): boolean {
+		if (bytesRead === 0) return false;
+		this.chunks.push(buffer.subarray(0, bytesRead));
+		this.total += bytesRead;
+		return !this.tooBig();
+	}
+
+	tooBig(): boolean {
+		return this.total > this.maxBytes;
+	}
+
+	text(): string {
+		return Buffer.concat(this.chunks, this.total).toString('utf8');
+	}
 }
 
 function parsed(text: string, file: string, bytes: number): FileRead {
