@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -64,6 +64,11 @@ describe('archive/load: a scan of many new files', () => {
 		for (const file of files) here.setFile(file, parseDigest(await readFile(path.join(dir, file), 'utf8'), file));
 		expect(contents(loaded)).toEqual(contents(here));
 		expect(loaded.stats().papers).toBeGreaterThan(100);
+
+		// The thread stamped each file as it opened it: the next start reads none of them again.
+		const again = await new ArchiveLoader({ dir, archive: loaded }).loadAll();
+		expect(again).toMatchObject({ added: [], changed: [], removed: [] });
+		expect(encode).toHaveBeenCalledTimes(files.length);
 		loaded.close();
 		here.close();
 	}, 60_000);
@@ -96,7 +101,7 @@ describe('archive/read-digest: the blocking read the parser thread uses', () => 
 				[path.join(dir, 'gone.md'), 1 << 20],
 				[dir, 1 << 20],
 			];
-			const strip = (r: Awaited<ReturnType<typeof readDigest>>) => ('parseMs' in r ? { ...r, parseMs: 0 } : r);
+			const strip = (r: Awaited<ReturnType<typeof readDigest>>) => ('parseMs' in r ? { ...r, parseMs: 0, stamp: undefined } : r);
 			const kinds: string[] = [];
 			for (const [real, max] of cases) {
 				const sync = readDigestSync(real, 'day.md', max);
@@ -104,6 +109,9 @@ describe('archive/read-digest: the blocking read the parser thread uses', () => 
 				expect(strip(sync)).toEqual(strip(await readDigest(real, 'day.md', max)));
 			}
 			expect(kinds).toEqual(['parsed', 'too-big', 'gone', 'unreadable']);
+			// Stamped as it was opened, as the loader would have stamped it from a stat.
+			const info = await stat(file);
+			expect(readDigestSync(file, 'day.md', 1 << 20)).toMatchObject({ stamp: { size: info.size, mtimeMs: info.mtimeMs } });
 		} finally {
 			await rm(dir, { recursive: true, force: true });
 		}

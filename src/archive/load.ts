@@ -199,12 +199,33 @@ export class ArchiveLoader {
 
 	// The thread starts on the first big file or the first scan of many files (most scans are neither) and stops when idle.
 	private thread: ParserThread | undefined;
+	private parserThread(): ParserThread {
+		// Parsing takes about fifty times a file's size; twice that leaves room, and a file that needs more stops only the thread.
+		return (this.thread ??= new ParserThread({ heapMb: Math.max(256, Math.ceil(this.maxMb * 100)), ...this.writesTo() }));
+	}
+
 	/** How a file of `bytes` is read: here, by the thread (which keeps a big one to write itself), or encoded there when the scan reads `many`. */
 	private reader(bytes: number, many: boolean): DigestReader['read'] {
 		if (!this.offThread || (bytes < OFF_THREAD_BYTES && !many)) return inlineReader.read;
-		// Parsing takes about fifty times a file's size; twice that leaves room, and a file that needs more stops only the thread.
-		const thread = (this.thread ??= new ParserThread({ heapMb: Math.max(256, Math.ceil(this.maxMb * 100)), ...this.writesTo() }));
+		const thread = this.parserThread();
 		return bytes >= OFF_THREAD_BYTES ? (...a) => thread.read(...a) : (...a) => thread.encode(...a);
+	}
+
+	/*
+	 * A file never read, in a scan of many that reads everything now: sent to the thread at once,
+	 * which stamps it as it opens it. A stat here first would hold each request until this thread,
+	 * busy committing a batch, got round to its answer, and the thread would sit idle meanwhile.
+	 * Undefined when the thread could not read it (it could not start, or died): the file is then
+	 * read as any other is.
+	 */
+	private async readFirst(real: string, file: string): Promise<ReadOutcome | undefined> {
+		let got;
+		try {
+			got = await this.parserThread().encode(real, file, this.maxBytes, OFF_THREAD_BYTES);
+		} catch {
+			return undefined;
+		}
+		return 'stamp' in got && got.stamp ? { ...got, seen: got.stamp } : got;
 	}
 
 	/** Where the parser thread may write the big files it reads itself: the index file, if the archive has one. */
@@ -246,6 +267,10 @@ export class ArchiveLoader {
 	/** Never rejects: reads run ahead of parsing, and a rejection nobody awaits yet would crash the process. */
 	private async read(listed: ListedFile, settleMs: number, now: number, many: boolean): Promise<ReadOutcome> {
 		const { file, real } = listed;
+		if (many && this.offThread && !Number.isFinite(settleMs) && !this.seen.has(file) && !this.failed.has(file)) {
+			const first = await this.readFirst(real, file);
+			if (first) return first;
+		}
 		let info;
 		try {
 			info = await stat(real);

@@ -82,9 +82,12 @@ export class ParserThread implements DigestReader {
 		return this.ask({ id: ++this.nextId, real, file, maxBytes }) as Promise<FileRead>;
 	}
 
-	/** Reads, parses and encodes the file as the index takes it (see FileInput): the caller writes it, with nothing to parse. */
-	encode(real: string, file: string, maxBytes: number): Promise<FileRead> {
-		return this.ask({ id: ++this.nextId, real, file, maxBytes, encode: true }) as Promise<FileRead>;
+	/**
+	 * Reads, parses and encodes the file as the index takes it (see FileInput), so the caller
+	 * writes it with nothing to parse; one of `below` bytes or more is read as `read` reads it.
+	 */
+	encode(real: string, file: string, maxBytes: number, below = Number.POSITIVE_INFINITY): Promise<FileRead> {
+		return this.ask({ id: ++this.nextId, real, file, maxBytes, encodeBelow: below }) as Promise<FileRead>;
 	}
 
 	private write(parsed: number, stamp: FileStamp | undefined): Promise<ArchiveChange> {
@@ -144,11 +147,12 @@ export class ParserThread implements DigestReader {
 				if (msg.kind === 'written') return w.resolve(msg.change);
 				if (msg.kind === 'write-failed') return w.reject(new Error(msg.message));
 				if (msg.kind === 'kept') {
-					const { id, problems, bytes, parseMs } = msg;
-					return w.resolve({ kind: 'kept', problems, bytes, parseMs, write: (stamp) => this.write(id, stamp) });
+					const { id, problems, bytes, parseMs, stamp } = msg;
+					return w.resolve({ kind: 'kept', problems, bytes, parseMs, ...(stamp ? { stamp } : {}), write: (at) => this.write(id, at) });
 				}
 				if (msg.kind !== 'parsed') return w.resolve(msg);
-				decodeParse(msg.parse).then((result) => w.resolve({ kind: 'parsed', result, bytes: msg.bytes, parseMs: msg.parseMs }), w.reject);
+				const { bytes, parseMs, stamp } = msg;
+				decodeParse(msg.parse).then((result) => w.resolve({ kind: 'parsed', result, bytes, parseMs, ...(stamp ? { stamp } : {}) }), w.reject);
 			});
 			const died = (err: Error) => {
 				if (this.worker !== worker) return;

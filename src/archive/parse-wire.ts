@@ -14,8 +14,8 @@ export interface ParseRequest {
 	real: string;
 	file: string;
 	maxBytes: number;
-	/** Reply with the file encoded as the index takes it, not parsed nor kept (see FileInput). */
-	encode?: boolean;
+	/** Reply with the file encoded as the index takes it (see FileInput) when it is smaller than this many bytes; a bigger one is read as without it. */
+	encodeBelow?: number;
 }
 
 /**
@@ -38,8 +38,8 @@ export interface EncodedParse {
 }
 
 export type ParseReply =
-	| { id: number; kind: 'parsed'; parse: EncodedParse; bytes: number; parseMs: number }
-	| { id: number; kind: 'kept'; problems: Problem[]; bytes: number; parseMs: number }
+	| { id: number; kind: 'parsed'; parse: EncodedParse; bytes: number; parseMs: number; stamp?: FileStamp }
+	| { id: number; kind: 'kept'; problems: Problem[]; bytes: number; parseMs: number; stamp?: FileStamp }
 	| { id: number; kind: 'written'; change: ArchiveChange }
 	| { id: number; kind: 'write-failed'; message: string }
 	| ({ id: number } & Exclude<FileRead, { kind: 'parsed' | 'kept' }>);

@@ -34,12 +34,17 @@ if (port) {
 			}
 			const read = readDigestSync(req.real, req.file, req.maxBytes);
 			let reply: ParseReply;
-			if (read.kind !== 'parsed') reply = { id: req.id, ...read };
-			else if (req.encode) reply = { id: req.id, kind: 'encoded', input: fileInput(read.result), bytes: read.bytes, parseMs: read.parseMs };
-			else if (days) {
-				kept.set(req.id, { file: req.file, result: read.result });
-				reply = { id: req.id, kind: 'kept', problems: read.result.problems, bytes: read.bytes, parseMs: read.parseMs };
-			} else reply = { id: req.id, kind: 'parsed', parse: encodeParse(read.result), bytes: read.bytes, parseMs: read.parseMs };
+			if (read.kind !== 'parsed') {
+				reply = { id: req.id, ...read };
+			} else {
+				const { bytes, parseMs, stamp } = read;
+				const told = { bytes, parseMs, ...(stamp ? { stamp } : {}) };
+				if (req.encodeBelow !== undefined && bytes < req.encodeBelow) reply = { id: req.id, kind: 'encoded', input: fileInput(read.result), ...told };
+				else if (days) {
+					kept.set(req.id, { file: req.file, result: read.result });
+					reply = { id: req.id, kind: 'kept', problems: read.result.problems, ...told };
+				} else reply = { id: req.id, kind: 'parsed', parse: encodeParse(read.result), ...told };
+			}
 			port.postMessage(reply);
 		});
 	});

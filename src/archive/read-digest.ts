@@ -5,13 +5,16 @@ import type { ParseResult, Problem } from '../digest/schema.ts';
 import type { ArchiveChange, FileStamp } from './days.ts';
 import type { FileInput } from './file-input.ts';
 
-/** What reading one digest file gave: its parse, or why there is none. */
+/**
+ * What reading one digest file gave: its parse, or why there is none. `stamp`, where the reader
+ * took it, is the file's size and mtime as it was opened.
+ */
 export type FileRead =
-	| { kind: 'parsed'; result: ParseResult; bytes: number; parseMs: number }
+	| { kind: 'parsed'; result: ParseResult; bytes: number; parseMs: number; stamp?: FileStamp }
 	/** Parsed by a thread that writes it into the index itself, once told to (the result stays there). */
-	| { kind: 'kept'; problems: Problem[]; bytes: number; parseMs: number; write: (stamp?: FileStamp) => Promise<ArchiveChange> }
+	| { kind: 'kept'; problems: Problem[]; bytes: number; parseMs: number; stamp?: FileStamp; write: (stamp?: FileStamp) => Promise<ArchiveChange> }
 	/** Parsed by a thread and encoded there as the index takes it (see FileInput). */
-	| { kind: 'encoded'; input: FileInput; bytes: number; parseMs: number }
+	| { kind: 'encoded'; input: FileInput; bytes: number; parseMs: number; stamp?: FileStamp }
 	| { kind: 'too-big'; bytes: number }
 	| { kind: 'unreadable'; code: string }
 	| { kind: 'gone' };
@@ -43,9 +46,9 @@ export async function readDigest(real: string, file: string, maxBytes: number): 
 }
 
 /**
- * The same, blocking: for the parser thread, which has nothing else to do meanwhile, and for
- * which every await on the disk is a round trip through its event loop (a first start on ten
- * years spent a fifth of the thread's time waiting so).
+ * The same, blocking, and stamped as the file is opened: for the parser thread, which has
+ * nothing else to do meanwhile, and for which every await on the disk is a round trip through
+ * its event loop (a first start on ten years spent a fifth of the thread's time waiting so).
  */
 export function readDigestSync(real: string, file: string, maxBytes: number): FileRead {
 	let fd;
@@ -55,7 +58,10 @@ export function readDigestSync(real: string, file: string, maxBytes: number): Fi
 		return openFailed(err);
 	}
 	const got = new Capped(maxBytes);
+	let stamp: FileStamp;
 	try {
+		const info = fstatSync(fd);
+		stamp = { size: info.size, mtimeMs: info.mtimeMs };
 		let buffer = got.space();
 		while (got.took(buffer, readSync(fd, buffer, 0, buffer.length, null))) buffer = got.space();
 		if (got.tooBig()) return { kind: 'too-big', bytes: Math.max(got.total, fstatSync(fd).size) };
@@ -68,7 +74,7 @@ export function readDigestSync(real: string, file: string, maxBytes: number): Fi
 			// What was read stands; the descriptor goes with the thread at worst.
 		}
 	}
-	return parsed(got.text(), file, got.total);
+	return { ...parsed(got.text(), file, got.total), stamp };
 }
 
 const errorCode = (err: unknown) => (err as NodeJS.ErrnoException).code ?? 'EIO';
@@ -105,7 +111,7 @@ class Capped {
 	}
 }
 
-function parsed(text: string, file: string, bytes: number): FileRead {
+function parsed(text: string, file: string, bytes: number): Extract<FileRead, { kind: 'parsed' }> {
 	const started = performance.now();
 	const result = parseDigest(text, file);
 	return { kind: 'parsed', result, bytes, parseMs: Math.round(performance.now() - started) };
