@@ -40,6 +40,8 @@ describe('archive/load: a scan of many new files', () => {
 		await write('extra/a-second-file.md', digestMarkdown('2024-11-05', [{ id: '2411.99001', title: 'Second file paper' }]));
 		await write('extra/notes.md', 'Nothing here is a digest.\n');
 		await write('extra/empty.md', '## Daily Papers (2024-12-20)\n');
+		// A file big enough for the thread to read as it reads a big file anywhere, not encode (see OFF_THREAD_BYTES).
+		await write('extra/big.md', digestMarkdown('2024-12-25', papersFor('2024-12-25', 800)));
 		await write('extra/no-votes.md', digestMarkdown('2024-12-21', [{ id: '2412.99002', title: 'Unvoted' }]).replace('Vote: 1\n', ''));
 	});
 	afterAll(async () => {
@@ -53,6 +55,7 @@ describe('archive/load: a scan of many new files', () => {
 		const encode = vi.spyOn(ParserThread.prototype, 'encode');
 		const files = await listDigestFiles(dir);
 		expect(files.length).toBeGreaterThanOrEqual(40);
+		expect((await stat(path.join(dir, 'extra/big.md'))).size).toBeGreaterThan(256 * 1024);
 
 		const loaded = new Archive();
 		const scan = await new ArchiveLoader({ dir, archive: loaded }).loadAll();
@@ -63,7 +66,8 @@ describe('archive/load: a scan of many new files', () => {
 		const here = new Archive();
 		for (const file of files) here.setFile(file, parseDigest(await readFile(path.join(dir, file), 'utf8'), file));
 		expect(contents(loaded)).toEqual(contents(here));
-		expect(loaded.stats().papers).toBeGreaterThan(100);
+		expect(loaded.stats().papers).toBeGreaterThan(900);
+		expect(loaded.digest('2024-12-25')?.papers).toHaveLength(800);
 
 		// The thread stamped each file as it opened it: the next start reads none of them again.
 		const again = await new ArchiveLoader({ dir, archive: loaded }).loadAll();

@@ -80,12 +80,12 @@ export function keyStream(text: string): string {
 		 * as long). Only a high surrogate starts a code point of two units.
 		 */
 		let c = norm.charCodeAt(i);
-		const kind = c < 0x80 ? (ASCII_KINDS[c] as Kind) : c >= 0xac00 && c <= 0xd7a3 ? HANGUL : kindAt(norm, i);
+		const kind = c < 0x80 ? (ASCII_KINDS[c] as Kind) : c >= 0xac00 && c <= 0xd7a3 ? HANGUL : otherKindAt(norm, i);
 		i += c >= 0xd800 && c <= 0xdbff ? width(norm, i) : 1;
 		if (kind === OTHER) continue;
 		while (i < n) {
 			c = norm.charCodeAt(i);
-			if ((c < 0x80 ? (ASCII_KINDS[c] as Kind) : c >= 0xac00 && c <= 0xd7a3 ? HANGUL : kindAt(norm, i)) !== kind) break;
+			if ((c < 0x80 ? (ASCII_KINDS[c] as Kind) : c >= 0xac00 && c <= 0xd7a3 ? HANGUL : otherKindAt(norm, i)) !== kind) break;
 			i += c >= 0xd800 && c <= 0xdbff ? width(norm, i) : 1;
 		}
 		const hangul = kind === HANGUL;
@@ -130,13 +130,14 @@ function kindOf(c: number): Kind {
 	return IS_HANGUL.test(ch) ? HANGUL : IS_WORD.test(ch) ? WORD : OTHER;
 }
 
-const asciiKind = (c: number): Kind => ((c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) ? WORD : OTHER);
-const ASCII_KINDS = Uint8Array.from({ length: 0x80 }, (_, c) => asciiKind(c));
+/** Letters and digits are words; the rest of ASCII separates them. */
+const ASCII_KINDS = Uint8Array.from({ length: 0x80 }, (_, c) =>
+	(c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) ? WORD : OTHER,
+);
 
-function kindAt(text: string, i: number): Kind {
+/** The kind of a code point that is neither ASCII nor a Hangul syllable: those the stream classes itself. */
+function otherKindAt(text: string, i: number): Kind {
 	const c = text.codePointAt(i) as number;
-	if (c < 0x80) return asciiKind(c);
-	if (c >= 0xac00 && c <= 0xd7a3) return HANGUL;
 	// Past the BMP (emoji, rare ideographs) is rare enough to ask the regexes each time.
 	if (c > 0xffff) return kindOf(c);
 	const seen = bmpKinds[c] as number;
